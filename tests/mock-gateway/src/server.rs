@@ -73,6 +73,15 @@ async fn handle(state: Arc<AppState>, router: Router, req: Request<Incoming>) ->
     let method = parts.method.to_string();
     let seq = state.log.next_seq();
     state.log.record(seq, &method, &path, parts.uri.query(), &parts.headers, &bytes, &state.opts.api_key).await;
+    let mut parts = parts;
+    if !path.starts_with("/v1/") {
+        // The API reference points OpenAI SDKs at the bare host, so `/chat/completions` arrives
+        // without the `/v1` prefix; the gateway serves both spellings.
+        let pq = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        if let Ok(uri) = format!("/v1{pq}").parse() {
+            parts.uri = uri;
+        }
+    }
     let request_id = crate::ids::new_id("req");
 
     let resp = match Ctx::from_request(&state, &parts.headers, &method, &path, request_id.clone(), seq) {

@@ -84,7 +84,12 @@ pub async fn generate(State(st): State<Arc<AppState>>, Extension(ctx): Extension
             }
         })
         .collect();
-    let mut usage = json!({"images": n, "cost_usd": model.cost(0, n as f64)});
+    // OpenAI's image usage shape (token counts), plus the gateway's `images` and `cost_usd`.
+    let prompt_tokens = validate::str_field(&b, "prompt").map(|p| text_gen::count_tokens(&json!(p))).unwrap_or(0);
+    let mut usage = json!({
+        "input_tokens": prompt_tokens, "input_tokens_details": {"text_tokens": prompt_tokens, "image_tokens": 0},
+        "output_tokens": 0, "total_tokens": prompt_tokens, "images": n, "cost_usd": model.cost(0, n as f64),
+    });
     if let Some(r) = validate::str_field(&b, "resolution") {
         usage["resolution"] = json!(r);
     }

@@ -178,7 +178,7 @@ impl Msg {
             let delta = |d: Value| Event::named("content_block_delta", &json!({"type": "content_block_delta", "index": index, "delta": d}));
             match block {
                 Block::Thinking => {
-                    evs.push(start(json!({"type": "thinking", "thinking": ""})));
+                    evs.push(start(json!({"type": "thinking", "thinking": "", "signature": ""})));
                     evs.extend(THINKING.iter().map(|t| delta(json!({"type": "thinking_delta", "thinking": t}))));
                     evs.push(delta(json!({"type": "signature_delta", "signature": signature()})));
                 }

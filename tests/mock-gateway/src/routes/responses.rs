@@ -91,7 +91,7 @@ pub async fn create(State(st): State<Arc<AppState>>, Extension(ctx): Extension<A
     let reasoning_tokens = if thinking { THINKING.len() as u64 } else { 0 };
     let base = text_gen::usage(model, prompt_tokens, plan.n as u64 + reasoning_tokens);
     let usage = json!({
-        "input_tokens": prompt_tokens, "input_tokens_details": {"cached_tokens": 0},
+        "input_tokens": prompt_tokens, "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
         "output_tokens": plan.n as u64 + reasoning_tokens, "output_tokens_details": {"reasoning_tokens": reasoning_tokens},
         "total_tokens": prompt_tokens + plan.n as u64 + reasoning_tokens, "cost_usd": base["cost_usd"],
     });
