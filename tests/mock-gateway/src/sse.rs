@@ -17,19 +17,20 @@ use crate::request_log::StreamRecord;
 use crate::state::AppState;
 
 /// Without a delay, events are packed into writes of about this size.
-const COALESCE_BYTES: usize = 16 * 1024;
+const COALESCE_BYTES: usize = 64 * 1024;
 
 /// One SSE event: an optional `event:` name and its `data:` payload (one line; the mock never
 /// sends multi-line data).
+/// Cloning is cheap (the payload is shared), so a stream can repeat pre-rendered events.
 #[derive(Clone, Debug)]
 pub struct Event {
     pub name: Option<&'static str>,
-    pub data: String,
+    pub data: Bytes,
 }
 
 impl Event {
     pub fn data(data: impl Into<String>) -> Event {
-        Event { name: None, data: data.into() }
+        Event { name: None, data: Bytes::from(data.into()) }
     }
 
     pub fn json(v: &Value) -> Event {
@@ -37,7 +38,11 @@ impl Event {
     }
 
     pub fn named(name: &'static str, v: &Value) -> Event {
-        Event { name: Some(name), data: v.to_string() }
+        Event { name: Some(name), data: Bytes::from(v.to_string()) }
+    }
+
+    pub fn named_data(name: &'static str, data: String) -> Event {
+        Event { name: Some(name), data: Bytes::from(data) }
     }
 
     pub fn done() -> Event {
@@ -51,7 +56,7 @@ impl Event {
             buf.put_u8(b'\n');
         }
         buf.put_slice(b"data: ");
-        buf.put_slice(self.data.as_bytes());
+        buf.put_slice(&self.data);
         buf.put_slice(b"\n\n");
     }
 }

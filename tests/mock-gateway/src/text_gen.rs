@@ -46,6 +46,14 @@ impl Plan {
         }
     }
 
+    /// One event per token, rendering each distinct token once: tokens cycle through the reply's
+    /// words, so a 100,000-token stream costs a few renders and cheap clones.
+    pub fn events(&self, render: impl Fn(&str) -> crate::sse::Event) -> impl Iterator<Item = crate::sse::Event> + Send + 'static {
+        let first = render(&self.token(0));
+        let spaced: Vec<crate::sse::Event> = (0..self.words.len()).map(|k| render(&format!(" {}", self.words[k]))).collect();
+        (0..self.n).map(move |i| if i == 0 { first.clone() } else { spaced[i % spaced.len()].clone() })
+    }
+
     pub fn text(&self) -> String {
         (0..self.n).map(|i| self.token(i)).collect()
     }

@@ -184,8 +184,7 @@ fn stream(st: &Arc<AppState>, ctx: &Ctx, model: &'static Model, model_name: Stri
         None => {
             let n = plan.n;
             let finish = if plan.truncated { "\"length\"" } else { "\"stop\"" };
-            let chunk = chunk.clone();
-            let it = (0..n).map(move |i| chunk(&format!(r#"{{"content":{}}}"#, Value::String(plan.token(i))), "null"));
+            let it = plan.events(|t| chunk(&format!(r#"{{"content":{}}}"#, Value::String(t.to_string())), "null"));
             (Box::new(it), n, finish, n as u64)
         }
     };

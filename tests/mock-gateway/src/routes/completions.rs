@@ -58,10 +58,7 @@ pub async fn create(State(st): State<Arc<AppState>>, Extension(ctx): Extension<A
 
     let head = format!(r#"{{"id":"{id}","object":"text_completion","created":{created},"model":"{}","system_fingerprint":null,"choices":"#, model.id);
     let n = plan.n;
-    let h = head.clone();
-    let body = (0..n).map(move |i| {
-        Event::data(format!(r#"{h}[{{"text":{},"index":0,"logprobs":null,"finish_reason":null}}]}}"#, Value::String(plan.token(i))))
-    });
+    let body = plan.events(|t| Event::data(format!(r#"{head}[{{"text":{},"index":0,"logprobs":null,"finish_reason":null}}]}}"#, Value::String(t.to_string()))));
     let tail = vec![
         Event::data(format!(r#"{head}[{{"text":"","index":0,"logprobs":null,"finish_reason":"{finish}"}}]}}"#)),
         Event::data(format!(r#"{head}[],"usage":{usage}}}"#)),

@@ -184,13 +184,9 @@ impl Msg {
                 }
                 Block::Text(plan) => {
                     evs.push(start(json!({"type": "text", "text": ""})));
-                    evs.reserve(plan.n);
-                    for i in 0..plan.n {
-                        evs.push(Event {
-                            name: Some("content_block_delta"),
-                            data: format!(r#"{{"type":"content_block_delta","index":{index},"delta":{{"type":"text_delta","text":{}}}}}"#, Value::String(plan.token(i))),
-                        });
-                    }
+                    evs.extend(plan.events(|t| {
+                        Event::named_data("content_block_delta", format!(r#"{{"type":"content_block_delta","index":{index},"delta":{{"type":"text_delta","text":{}}}}}"#, Value::String(t.to_string())))
+                    }));
                 }
                 Block::ToolUse { id, name, input } => {
                     evs.push(start(json!({"type": "tool_use", "id": id, "name": name, "input": {}})));

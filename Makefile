@@ -1,0 +1,32 @@
+# The repository's two commands: `make demo` and `make test`.
+
+CARGO ?= cargo
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MOCK := target/debug/empirio-mock
+
+.PHONY: demo test build venv bench-mock
+
+## Start the mock gateway and call it the way the SDKs will.
+demo: build
+	bash tests/demo.sh $(MOCK)
+
+## Every test: Rust unit and doc tests, then the conformance suite against the mock gateway.
+test: build venv
+	$(CARGO) test --workspace
+	$(PY) -m pytest tests/conformance -q
+
+build:
+	$(CARGO) build --workspace --bins
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: tests/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+	touch $@
+
+## The mock gateway against a bare hyper server, release build (not part of `make test`).
+bench-mock:
+	$(CARGO) run --release -p empirio-mock --example bench
