@@ -316,3 +316,25 @@ def test_usage_filters_and_bad_cursor(mock):
     bad = mock.http.get("/v1/account/usage", params={"before": "yesterday"}, headers=mock.auth())
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "before"
     assert mock.http.get("/v1/account/usage", params={"limit": 500}, headers=mock.auth()).json()["error"]["param"] == "limit"
+
+
+# ── Regressions ──────────────────────────────────────────────────────────────
+
+def test_completions_honour_n(mock):
+    r = mock.http.post("/v1/completions", headers=mock.auth(), json={"model": "qwen3-5-9b", "prompt": "x", "n": 3})
+    assert [c["index"] for c in r.json()["choices"]] == [0, 1, 2]
+
+
+def test_mock_control_errors_on_messages_use_the_anthropic_envelope(mock):
+    body = {"model": "deepseek-v4-pro", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}]}
+    for headers in ({"x-mock-delay-ms": "soon"}, {"x-mock-fault": "stream_cut"}):
+        r = mock.http.post("/v1/messages", headers=mock.auth(**headers), json=body)
+        assert r.status_code == 400 and r.json()["type"] == "error", r.text
+        assert r.json()["error"]["type"] == "invalid_request_error"
+
+
+def test_integration_secret_is_optional_as_in_the_spec(mock):
+    h = mock.auth(**{"x-mock-job-ms": "0"})
+    a = mock.http.post("/v1/hosted-agents/instances", headers=h, json={"agent_type": "openclaw"}).json()["instance"]["id"]
+    r = mock.http.post(f"/v1/hosted-agents/instances/{a}/integrations", headers=h, json={"kind": "slack"})
+    assert r.status_code == 201 and r.json()["integration"]["kind"] == "slack"

@@ -74,6 +74,7 @@ async fn handle(state: Arc<AppState>, router: Router, req: Request<Incoming>) ->
     let seq = state.log.next_seq();
     state.log.record(seq, &method, &path, parts.uri.query(), &parts.headers, &bytes, &state.opts.api_key).await;
     let mut parts = parts;
+    let parts_path_is_messages = matches!(path.as_str(), "/v1/messages" | "/messages");
     if !path.starts_with("/v1/") {
         // The API reference points OpenAI SDKs at the bare host, so `/chat/completions` arrives
         // without the `/v1` prefix; the gateway serves both spellings.
@@ -102,7 +103,9 @@ async fn handle(state: Arc<AppState>, router: Router, req: Request<Incoming>) ->
             rewrite_body(resp, &ctx).await
         }
     };
-    let mut resp = resp;
+    // Errors raised here, outside the router (bad mock headers, refused faults), take the
+    // Anthropic envelope on /v1/messages like every other error there.
+    let mut resp = if parts_path_is_messages { crate::errors::to_anthropic(resp) } else { resp };
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         resp.headers_mut().insert("x-request-id", v.clone());
         resp.headers_mut().insert("request-id", v);

@@ -49,10 +49,11 @@ pub async fn create(State(st): State<Arc<AppState>>, Extension(ctx): Extension<A
         if validate::bool_field(&b, "echo").unwrap_or(false) {
             text = format!("{prompt_text}{text}");
         }
+        let n = validate::u64_field(&b, "n").unwrap_or(1);
+        let choices: Vec<Value> = (0..n).map(|i| json!({"text": text, "index": i, "logprobs": null, "finish_reason": finish})).collect();
         return ok(json!({
             "id": id, "object": "text_completion", "created": created, "model": model.id, "system_fingerprint": null,
-            "choices": [{"text": text, "index": 0, "logprobs": null, "finish_reason": finish}],
-            "usage": usage,
+            "choices": choices, "usage": usage,
         }));
     }
 

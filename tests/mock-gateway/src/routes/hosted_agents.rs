@@ -232,9 +232,6 @@ pub async fn integrations(State(st): State<Arc<AppState>>, Path(id): Path<String
 pub async fn save_integration(State(st): State<Arc<AppState>>, Path(id): Path<String>, body: Bytes) -> Res {
     let b = validate::body(&body, &[req("kind", Ty::Str).one_of(TOKEN_KINDS), opt("secret", Ty::Str), opt("config", Ty::Obj)])?;
     let kind = validate::str_field(&b, "kind").unwrap_or_default().to_string();
-    if validate::str_field(&b, "secret").is_none_or(str::is_empty) {
-        return Err(ApiError::missing("secret"));
-    }
     let v = with_agent(&st, &id, |a, _| {
         if a.agent_type == "hermes" && OPENCLAW_ONLY.contains(&kind.as_str()) {
             return Err(ApiError::invalid("kind", "unsupported_integration", format!("`{kind}` works on OpenClaw agents only.")));
