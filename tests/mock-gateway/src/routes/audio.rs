@@ -122,16 +122,25 @@ pub async fn speech_stream(State(st): State<Arc<AppState>>, Extension(ctx): Exte
     Ok(sse::respond(&st, &ctx, Flavor::Typed("audio.error"), len, body.chain(tail)))
 }
 
-/// (voice_id, name, languages, gender, models)
-const VOICES: &[(&str, &str, &[&str], &str, &[&str])] = &[
-    ("Sarah", "Sarah", &["en-US"], "female", &["tts-1-5-mini", "tts-1-5-max"]),
-    ("Ashley", "Ashley", &["en-US"], "female", &["tts-1-5-mini", "tts-1-5-max"]),
-    ("Dennis", "Dennis", &["en-US"], "male", &["tts-1-5-mini", "tts-1-5-max"]),
-    ("Hades", "Hades", &["en-GB"], "male", &["tts-1-5-max"]),
-    ("Lucia", "Lucia", &["es-ES"], "female", &["tts-1-5-mini", "tts-1-5-max"]),
-    ("Mathieu", "Mathieu", &["fr-FR"], "male", &["tts-1-5-mini", "tts-1-5-max"]),
-    ("Charon", "Charon", &["en-US", "de-DE"], "male", &["gemini-2-5-flash-tts"]),
-    ("Kore", "Kore", &["en-US", "ja-JP"], "female", &["gemini-2-5-flash-tts"]),
+/// A TTS voice and the models that speak it.
+struct Voice {
+    id: &'static str,
+    languages: &'static [&'static str],
+    gender: &'static str,
+    models: &'static [&'static str],
+}
+
+const INWORLD: &[&str] = &["tts-1-5-mini", "tts-1-5-max"];
+
+const VOICES: &[Voice] = &[
+    Voice { id: "Sarah", languages: &["en-US"], gender: "female", models: INWORLD },
+    Voice { id: "Ashley", languages: &["en-US"], gender: "female", models: INWORLD },
+    Voice { id: "Dennis", languages: &["en-US"], gender: "male", models: INWORLD },
+    Voice { id: "Hades", languages: &["en-GB"], gender: "male", models: &["tts-1-5-max"] },
+    Voice { id: "Lucia", languages: &["es-ES"], gender: "female", models: INWORLD },
+    Voice { id: "Mathieu", languages: &["fr-FR"], gender: "male", models: INWORLD },
+    Voice { id: "Charon", languages: &["en-US", "de-DE"], gender: "male", models: &["gemini-2-5-flash-tts"] },
+    Voice { id: "Kore", languages: &["en-US", "ja-JP"], gender: "female", models: &["gemini-2-5-flash-tts"] },
 ];
 
 pub async fn voices(RawQuery(q): RawQuery) -> Res {
@@ -144,9 +153,9 @@ pub async fn voices(RawQuery(q): RawQuery) -> Res {
     let model = q.get("model").and_then(|m| crate::catalog::find(m)).map(|m| m.id);
     let data: Vec<Value> = VOICES
         .iter()
-        .filter(|v| model.is_none_or(|m| v.4.contains(&m)))
-        .map(|(id, name, langs, gender, _)| {
-            json!({"voice_id": id, "name": name, "languages": langs, "gender": gender, "preview_url": format!("https://media.empiriolabs.ai/voices/{id}.mp3")})
+        .filter(|v| model.is_none_or(|m| v.models.contains(&m)))
+        .map(|v| {
+            json!({"voice_id": v.id, "name": v.id, "languages": v.languages, "gender": v.gender, "preview_url": format!("https://media.empiriolabs.ai/voices/{}.mp3", v.id)})
         })
         .collect();
     ok(json!({"object": "list", "data": data}))

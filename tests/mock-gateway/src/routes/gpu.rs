@@ -20,30 +20,50 @@ use crate::state::AppState;
 use crate::validate::{self, opt, req, Ty};
 use crate::ids;
 
-/// (slug, name, vram, price per GPU-hour, available count, max GPUs, regions)
-const TYPES: &[(&str, &str, u32, f64, u32, u32, &[&str])] = &[
-    ("rtx-4090", "RTX 4090", 24, 0.65, 21, 8, &["us-east", "eu-west"]),
-    ("l40s", "L40S", 48, 1.10, 12, 8, &["us-east"]),
-    ("a100-80gb", "A100 80GB", 80, 1.89, 6, 8, &["us-east", "us-west"]),
-    ("h100-nvl", "H100 NVL", 94, 5.60, 4, 8, &["us-west"]),
-    ("b200", "B200", 192, 6.50, 0, 8, &["us-east"]),
-];
-
-fn gpu_type(slug: &str) -> Option<&'static (&'static str, &'static str, u32, f64, u32, u32, &'static [&'static str])> {
-    TYPES.iter().find(|t| t.0 == slug)
+/// A GPU type of the public catalog.
+struct GpuType {
+    slug: &'static str,
+    name: &'static str,
+    vram_gb: u32,
+    /// USD per GPU-hour.
+    price: f64,
+    available: u32,
+    max_gpus: u32,
+    regions: &'static [&'static str],
 }
 
-fn type_json(t: &(&str, &str, u32, f64, u32, u32, &[&str])) -> Value {
-    json!({"slug": t.0, "name": t.1, "vram_gb": t.2, "price_hourly": t.3, "available": t.4 > 0, "available_count": t.4, "max_gpus": t.5, "regions": t.6})
+const fn t(slug: &'static str, name: &'static str, vram_gb: u32, price: f64, available: u32, regions: &'static [&'static str]) -> GpuType {
+    GpuType { slug, name, vram_gb, price, available, max_gpus: 8, regions }
+}
+
+const TYPES: &[GpuType] = &[
+    t("rtx-4090", "RTX 4090", 24, 0.65, 21, &["us-east", "eu-west"]),
+    t("l40s", "L40S", 48, 1.10, 12, &["us-east"]),
+    t("a100-80gb", "A100 80GB", 80, 1.89, 6, &["us-east", "us-west"]),
+    t("h100-nvl", "H100 NVL", 94, 5.60, 4, &["us-west"]),
+    t("b200", "B200", 192, 6.50, 0, &["us-east"]),
+];
+
+fn gpu_type(slug: &str) -> Option<&'static GpuType> {
+    TYPES.iter().find(|t| t.slug == slug)
+}
+
+impl GpuType {
+    fn to_json(&self) -> Value {
+        json!({
+            "slug": self.slug, "name": self.name, "vram_gb": self.vram_gb, "price_hourly": self.price,
+            "available": self.available > 0, "available_count": self.available, "max_gpus": self.max_gpus, "regions": self.regions,
+        })
+    }
 }
 
 pub async fn catalog_list() -> Res {
-    ok(json!({"object": "list", "data": TYPES.iter().map(type_json).collect::<Vec<_>>()}))
+    ok(json!({"object": "list", "data": TYPES.iter().map(GpuType::to_json).collect::<Vec<_>>()}))
 }
 
 pub async fn catalog_get(Path(slug): Path<String>) -> Res {
     let t = gpu_type(&slug).ok_or_else(|| ApiError::not_found("gpu_type_not_found", format!("No GPU type `{slug}`.")).with_param("slug"))?;
-    ok(type_json(t))
+    ok(t.to_json())
 }
 
 #[derive(Clone, Debug)]
@@ -160,24 +180,24 @@ pub async fn deploy(State(st): State<Arc<AppState>>, Extension(ctx): Extension<A
             None
         }
     };
-    if num > t.5 as u64 || num > t.4 as u64 {
+    if num > t.max_gpus as u64 || num > t.available as u64 {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "conflict_error",
             "capacity_unavailable",
-            format!("Not enough `{}` capacity: asked for {num}, {} available (at most {} per instance).", t.0, t.4, t.5),
+            format!("Not enough `{}` capacity: asked for {num}, {} available (at most {} per instance).", t.slug, t.available, t.max_gpus),
         )
         .with_param("num_gpus"));
     }
     let inst = GpuInstance {
         id: ids::new_id("gpu_inst"),
-        slug: t.0,
-        display: t.1,
+        slug: t.slug,
+        display: t.name,
         num_gpus: num,
         image: validate::str_field(&b, "image").map(str::to_string).or(Some("vllm/vllm-openai:latest".into()).filter(|_| mode == "model")),
         label: validate::str_field(&b, "name").map(str::to_string),
         disk_gb: disk,
-        price: t.3,
+        price: t.price,
         served_model,
         created_at: Utc::now(),
         booted: Instant::now(),

@@ -38,14 +38,7 @@ const FIELDS: &[validate::F] = &[
 
 pub async fn generate(State(st): State<Arc<AppState>>, Extension(ctx): Extension<Arc<Ctx>>, body: Bytes) -> Res {
     let b = validate::body(&body, FIELDS)?;
-    let template = match validate::str_field(&b, "template") {
-        Some(slug) => Some(
-            templates::find(slug)
-                .filter(|t| t.modality == "image")
-                .ok_or_else(|| ApiError::not_found("template_not_found", format!("No image template with slug `{slug}`.")).with_param("template"))?,
-        ),
-        None => None,
-    };
+    let template = templates::from_body(&b, "image")?;
     if validate::str_field(&b, "prompt").is_none() && template.is_none() {
         return Err(ApiError::missing("prompt"));
     }
@@ -55,9 +48,7 @@ pub async fn generate(State(st): State<Arc<AppState>>, Extension(ctx): Extension
         (None, None) => return Err(ApiError::missing("model")),
     };
     if let Some(t) = template {
-        if !t.supported_models.contains(&model.id) {
-            return Err(ApiError::invalid("model", "invalid_parameter", format!("Template `{}` does not support `{}`. Supported: {}.", t.slug, model.id, t.supported_models.join(", "))));
-        }
+        t.check_model(model.id)?;
     }
     if let Some(images) = b.get("image").and_then(Value::as_array) {
         if let Some(i) = images.iter().position(|v| !v.is_string()) {

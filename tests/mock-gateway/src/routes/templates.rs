@@ -32,7 +32,24 @@ pub fn find(slug: &str) -> Option<&'static Template> {
     TEMPLATES.iter().find(|t| t.slug == slug)
 }
 
+/// The template a generation body names in `template`, which must exist for `modality`.
+pub fn from_body(b: &crate::validate::Body, modality: &str) -> Result<Option<&'static Template>, ApiError> {
+    let Some(slug) = crate::validate::str_field(b, "template") else { return Ok(None) };
+    find(slug)
+        .filter(|t| t.modality == modality)
+        .map(Some)
+        .ok_or_else(|| ApiError::not_found("template_not_found", format!("No {modality} template with slug `{slug}`.")).with_param("template"))
+}
+
 impl Template {
+    /// A template only runs on its supported models.
+    pub fn check_model(&self, model: &str) -> Result<(), ApiError> {
+        if self.supported_models.contains(&model) {
+            return Ok(());
+        }
+        Err(ApiError::invalid("model", "invalid_parameter", format!("Template `{}` does not support `{model}`. Supported: {}.", self.slug, self.supported_models.join(", "))))
+    }
+
     pub fn to_json(&self) -> Value {
         let defaults = if self.modality == "video" { json!({"aspect_ratio": "16:9", "duration": 5}) } else { json!({"aspect_ratio": "1:1"}) };
         json!({
@@ -51,13 +68,12 @@ impl Template {
 
 const CATEGORIES: &[&str] = &["viral", "cinematic", "motion", "transform", "social", "extend", "product", "edit", "portrait"];
 
-fn list_filtered(raw: Option<String>, fixed_modality: Option<&str>) -> Res {
+/// Lists templates; `modality` (or its alias `type`) in the query overrides the endpoint's
+/// default modality.
+fn list_filtered(raw: Option<String>, default_modality: Option<&str>) -> Res {
     let q = query(raw);
     let category = query_enum(&q, "category", CATEGORIES)?;
-    let modality = match fixed_modality {
-        Some(m) => Some(m),
-        None => query_enum(&q, "modality", &["video", "image"])?.or(query_enum(&q, "type", &["video", "image"])?),
-    };
+    let modality = query_enum(&q, "modality", &["video", "image"])?.or(query_enum(&q, "type", &["video", "image"])?).or(default_modality);
     let model = q.get("model");
     let featured = query_bool(&q, "featured")?;
     let data: Vec<Value> = TEMPLATES
@@ -95,15 +111,7 @@ pub async fn get_image(Path(slug): Path<String>) -> Res {
 }
 
 pub async fn list_video(RawQuery(q): RawQuery) -> Res {
-    let modality = query(q.clone()).get("modality").cloned();
-    match modality.as_deref() {
-        Some(m) => {
-            query_enum(&query(q.clone()), "modality", &["video", "image"])?;
-            let m = if m == "image" { "image" } else { "video" };
-            list_filtered(q, Some(m))
-        }
-        None => list_filtered(q, Some("video")),
-    }
+    list_filtered(q, Some("video"))
 }
 
 pub async fn get_video(Path(slug): Path<String>) -> Res {

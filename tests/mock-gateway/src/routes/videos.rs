@@ -31,14 +31,7 @@ const FIELDS: &[validate::F] = &[
 
 pub async fn generate(State(st): State<Arc<AppState>>, Extension(ctx): Extension<Arc<Ctx>>, body: Bytes) -> Res {
     let b = validate::body(&body, FIELDS)?;
-    let template = match validate::str_field(&b, "template") {
-        Some(slug) => Some(
-            templates::find(slug)
-                .filter(|t| t.modality == "video")
-                .ok_or_else(|| ApiError::not_found("template_not_found", format!("No video template with slug `{slug}`.")).with_param("template"))?,
-        ),
-        None => None,
-    };
+    let template = templates::from_body(&b, "video")?;
     let mut extended_model = None;
     if let Some(ext) = b.get("extend_from").and_then(Value::as_object) {
         let job_id = ext.get("job_id").and_then(Value::as_str);
@@ -65,9 +58,7 @@ pub async fn generate(State(st): State<Arc<AppState>>, Extension(ctx): Extension
         (None, None, None) => return Err(ApiError::missing("model")),
     };
     if let Some(t) = template {
-        if !t.supported_models.contains(&model.id) {
-            return Err(ApiError::invalid("model", "invalid_parameter", format!("Template `{}` does not support `{}`. Supported: {}.", t.slug, model.id, t.supported_models.join(", "))));
-        }
+        t.check_model(model.id)?;
         if t.needs_image && !b.contains_key("image") && !b.contains_key("image_url") && !b.contains_key("extend_from") {
             return Err(ApiError::invalid("image_url", "missing_required_parameter", format!("Template `{}` needs a reference image: pass `image_url`.", t.slug)));
         }
