@@ -1,14 +1,35 @@
-//! Official Rust SDK for the EmpirioLabs AI gateway.
-//!
-//! This crate is the core every language binding is built on. It starts with the client's
-//! configuration: the API key and base URL, read from the environment the same way in every
-//! language.
+//! Official Rust SDK for the EmpirioLabs AI gateway, and the core every language binding is
+//! built on: configuration, one pooled HTTP client, retries, typed errors, SSE streams, job
+//! polling, pagination, uploads, and every operation of the gateway.
 //!
 //! ```
 //! let cfg = empiriolabs::Config::from_env();
 //! println!("talking to {}", cfg.base_url());
 //! ```
 
+pub mod accumulate;
+pub mod call;
+pub mod client;
 mod config;
+pub mod error;
+pub mod job;
+pub mod operations;
+pub mod options;
+pub mod pagination;
+pub mod reply;
+pub mod resources;
+pub mod retry;
+pub mod sse;
+pub mod stream;
+pub mod types;
+pub mod upload;
 
+pub use call::{ApiResponse, CallArgs, Outcome, Payload, ResponseMeta};
+pub use client::{Client, ClientBuilder};
 pub use config::{Config, DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL};
+pub use error::{ApiError, Error, Result, StreamErrorKind, TimeoutKind};
+pub use job::{Generation, Job, WaitOptions};
+pub use options::RequestOptions;
+pub use pagination::Pager;
+pub use reply::Reply;
+pub use stream::{EventStream, StreamEvent};

@@ -1,0 +1,217 @@
+//! Folding streams into their final objects, and pulling the text out of any stream event.
+//! JSON in, JSON out, so every binding uses the same logic.
+
+use serde_json::{json, Map, Value};
+
+use crate::operations::StreamFlavor;
+
+/// The text an event adds, whatever the stream: chat and completion deltas, Anthropic
+/// `text_delta`, Responses `output_text.delta`, and typed `*.delta` events.
+///
+/// ```
+/// use empiriolabs::accumulate::text_delta;
+/// use empiriolabs::operations::StreamFlavor;
+/// let chunk = serde_json::json!({"choices": [{"delta": {"content": "Hi"}}]});
+/// assert_eq!(text_delta(StreamFlavor::OpenAi, &chunk), Some("Hi"));
+/// ```
+pub fn text_delta(flavor: StreamFlavor, data: &Value) -> Option<&str> {
+    match flavor {
+        StreamFlavor::OpenAi => {
+            let c = data.get("choices")?.get(0)?;
+            c.pointer("/delta/content").or_else(|| c.get("text")).and_then(Value::as_str)
+        }
+        StreamFlavor::Anthropic => (data.pointer("/delta/type")?.as_str()? == "text_delta").then(|| data.pointer("/delta/text")?.as_str())?,
+        StreamFlavor::Responses => (data.get("type")?.as_str()? == "response.output_text.delta").then(|| data.get("delta")?.as_str())?,
+        StreamFlavor::Typed => data.get("type")?.as_str()?.ends_with(".delta").then(|| data.get("delta")?.as_str())?,
+    }
+}
+
+/// Folds `chat.completion.chunk`s into one `chat.completion`: text, reasoning and tool-call
+/// argument deltas joined per choice and per tool-call index.
+#[derive(Debug, Default)]
+pub struct ChatAccumulator {
+    head: Map<String, Value>,
+    choices: Vec<Value>,
+    usage: Option<Value>,
+}
+
+impl ChatAccumulator {
+    pub fn push(&mut self, chunk: &Value) {
+        for k in ["id", "created", "model", "system_fingerprint"] {
+            if let Some(v) = chunk.get(k).filter(|v| !v.is_null()) {
+                self.head.insert(k.into(), v.clone());
+            }
+        }
+        if let Some(u) = chunk.get("usage").filter(|u| !u.is_null()) {
+            self.usage = Some(u.clone());
+        }
+        for c in chunk.get("choices").and_then(Value::as_array).into_iter().flatten() {
+            let i = c.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
+            while self.choices.len() <= i {
+                let n = self.choices.len();
+                self.choices.push(json!({"index": n, "message": {"role": "assistant", "content": null}, "finish_reason": null}));
+            }
+            let choice = &mut self.choices[i];
+            if let Some(f) = c.get("finish_reason").filter(|f| !f.is_null()) {
+                choice["finish_reason"] = f.clone();
+            }
+            let Some(delta) = c.get("delta") else { continue };
+            let msg = &mut choice["message"];
+            for field in ["content", "reasoning_content", "refusal"] {
+                if let Some(piece) = delta.get(field).and_then(Value::as_str) {
+                    let joined = format!("{}{piece}", msg.get(field).and_then(Value::as_str).unwrap_or(""));
+                    msg[field] = json!(joined);
+                }
+            }
+            if let Some(role) = delta.get("role").filter(|r| !r.is_null()) {
+                msg["role"] = role.clone();
+            }
+            for tc in delta.get("tool_calls").and_then(Value::as_array).into_iter().flatten() {
+                let ti = tc.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
+                if !msg.get("tool_calls").is_some_and(Value::is_array) {
+                    msg["tool_calls"] = json!([]);
+                }
+                let calls = msg["tool_calls"].as_array_mut().expect("set above");
+                while calls.len() <= ti {
+                    calls.push(json!({"id": null, "type": "function", "function": {"name": null, "arguments": ""}}));
+                }
+                let call = &mut calls[ti];
+                if let Some(id) = tc.get("id").filter(|v| !v.is_null()) {
+                    call["id"] = id.clone();
+                }
+                if let Some(name) = tc.pointer("/function/name").filter(|v| !v.is_null()) {
+                    call["function"]["name"] = name.clone();
+                }
+                if let Some(args) = tc.pointer("/function/arguments").and_then(Value::as_str) {
+                    let joined = format!("{}{args}", call["function"]["arguments"].as_str().unwrap_or(""));
+                    call["function"]["arguments"] = json!(joined);
+                }
+            }
+        }
+    }
+
+    pub fn finish(self) -> Value {
+        let mut v = Value::Object(self.head);
+        v["object"] = json!("chat.completion");
+        v["choices"] = Value::Array(self.choices);
+        v["usage"] = self.usage.unwrap_or(Value::Null);
+        v
+    }
+}
+
+/// Folds Anthropic stream events into the final `message`: text, thinking (with signature)
+/// and `tool_use` blocks with their JSON input parsed.
+#[derive(Debug, Default)]
+pub struct MessageAccumulator {
+    message: Option<Value>,
+    partial_json: Vec<String>,
+}
+
+impl MessageAccumulator {
+    pub fn push(&mut self, ev: &Value) {
+        let kind = ev.get("type").and_then(Value::as_str).unwrap_or("");
+        match kind {
+            "message_start" => self.message = ev.get("message").cloned(),
+            "content_block_start" => {
+                let Some(m) = self.message.as_mut() else { return };
+                let block = ev.get("content_block").cloned().unwrap_or(Value::Null);
+                if let Some(content) = m.get_mut("content").and_then(Value::as_array_mut) {
+                    content.push(block);
+                }
+                self.partial_json.push(String::new());
+            }
+            "content_block_delta" => {
+                let i = ev.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
+                let Some(block) = self.message.as_mut().and_then(|m| m.pointer_mut(&format!("/content/{i}"))) else { return };
+                let d = &ev["delta"];
+                let append = |block: &mut Value, field: &str, piece: &str| {
+                    let joined = format!("{}{piece}", block.get(field).and_then(Value::as_str).unwrap_or(""));
+                    block[field] = json!(joined);
+                };
+                match d.get("type").and_then(Value::as_str) {
+                    Some("text_delta") => append(block, "text", d["text"].as_str().unwrap_or("")),
+                    Some("thinking_delta") => append(block, "thinking", d["thinking"].as_str().unwrap_or("")),
+                    Some("signature_delta") => block["signature"] = d["signature"].clone(),
+                    Some("input_json_delta") => {
+                        if let Some(p) = self.partial_json.get_mut(i) {
+                            p.push_str(d["partial_json"].as_str().unwrap_or(""));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            "content_block_stop" => {
+                let i = ev.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
+                let json = self.partial_json.get(i).cloned().unwrap_or_default();
+                if let Some(block) = self.message.as_mut().and_then(|m| m.pointer_mut(&format!("/content/{i}"))) {
+                    if block.get("type").and_then(Value::as_str) == Some("tool_use") && !json.is_empty() {
+                        block["input"] = serde_json::from_str(&json).unwrap_or(Value::String(json));
+                    }
+                }
+            }
+            "message_delta" => {
+                let Some(m) = self.message.as_mut() else { return };
+                for k in ["stop_reason", "stop_sequence"] {
+                    if let Some(v) = ev.pointer(&format!("/delta/{k}")) {
+                        m[k] = v.clone();
+                    }
+                }
+                if let Some(Value::Object(u)) = ev.get("usage") {
+                    for (k, v) in u {
+                        m["usage"][k] = v.clone();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn finish(self) -> Value {
+        self.message.unwrap_or(Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chat_chunks_fold_into_a_completion() {
+        let mut acc = ChatAccumulator::default();
+        for c in [
+            json!({"id": "c1", "model": "m", "choices": [{"index": 0, "delta": {"role": "assistant", "content": "Hel"}}]}),
+            json!({"choices": [{"index": 0, "delta": {"content": "lo", "tool_calls": [{"index": 0, "id": "call_1", "function": {"name": "f", "arguments": "{\"a\""}}]}}]}),
+            json!({"choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": ":1}"}}]}, "finish_reason": "tool_calls"}]}),
+            json!({"choices": [], "usage": {"total_tokens": 5}}),
+        ] {
+            acc.push(&c);
+        }
+        let v = acc.finish();
+        assert_eq!(v["choices"][0]["message"]["content"], "Hello");
+        assert_eq!(v["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"], "{\"a\":1}");
+        assert_eq!(v["choices"][0]["finish_reason"], "tool_calls");
+        assert_eq!((v["id"].as_str(), v["usage"]["total_tokens"].as_u64()), (Some("c1"), Some(5)));
+    }
+
+    #[test]
+    fn anthropic_events_fold_into_a_message() {
+        let mut acc = MessageAccumulator::default();
+        for e in [
+            json!({"type": "message_start", "message": {"id": "m", "content": [], "usage": {"input_tokens": 3}}}),
+            json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+            json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hi"}}),
+            json!({"type": "content_block_stop", "index": 0}),
+            json!({"type": "content_block_start", "index": 1, "content_block": {"type": "tool_use", "id": "t", "name": "f", "input": {}}}),
+            json!({"type": "content_block_delta", "index": 1, "delta": {"type": "input_json_delta", "partial_json": "{\"city\": "}}),
+            json!({"type": "content_block_delta", "index": 1, "delta": {"type": "input_json_delta", "partial_json": "\"Paris\"}"}}),
+            json!({"type": "content_block_stop", "index": 1}),
+            json!({"type": "message_delta", "delta": {"stop_reason": "tool_use"}, "usage": {"output_tokens": 9}}),
+        ] {
+            acc.push(&e);
+        }
+        let m = acc.finish();
+        assert_eq!(m["content"][0]["text"], "Hi");
+        assert_eq!(m["content"][1]["input"], json!({"city": "Paris"}));
+        assert_eq!((m["stop_reason"].as_str(), m["usage"]["output_tokens"].as_u64(), m["usage"]["input_tokens"].as_u64()), (Some("tool_use"), Some(9), Some(3)));
+    }
+}

@@ -1,0 +1,122 @@
+//! Models, account usage, playground conversations and jobs.
+
+use serde_json::Value;
+
+use super::{namespace, Base};
+use crate::client::Client;
+use crate::error::Result;
+use crate::job::{Job, WaitOptions};
+use crate::pagination::Pager;
+use crate::reply::Reply;
+use crate::types::{Model, ModelList, UsagePage};
+
+namespace!(
+    /// `client.models()`: the public catalog.
+    Models
+);
+namespace!(
+    /// `client.account()`.
+    Account
+);
+namespace!(
+    /// `client.account().usage()`: balance, spend and usage events.
+    Usage
+);
+namespace!(
+    /// `client.playground()`.
+    Playground
+);
+namespace!(
+    /// `client.playground().conversations()`.
+    Conversations
+);
+namespace!(
+    /// `client.jobs()`: every async job of the account.
+    Jobs
+);
+
+impl Client {
+    pub fn models(&self) -> Models {
+        Models { base: Base::new(self) }
+    }
+    pub fn account(&self) -> Account {
+        Account { base: Base::new(self) }
+    }
+    pub fn playground(&self) -> Playground {
+        Playground { base: Base::new(self) }
+    }
+    pub fn jobs(&self) -> Jobs {
+        Jobs { base: Base::new(self) }
+    }
+}
+
+impl Models {
+    pub async fn list(&self) -> Result<Reply<ModelList>> {
+        self.base.typed("listModels", self.base.args()).await
+    }
+
+    /// The model with its parameter table, pricing rows and features.
+    pub async fn retrieve(&self, id: &str) -> Result<Reply<Model>> {
+        self.base.typed("retrieveModel", self.base.args().path("model_id", id)).await
+    }
+}
+
+impl Account {
+    pub fn usage(&self) -> Usage {
+        Usage { base: self.base.clone() }
+    }
+}
+
+impl Usage {
+    /// One page (`limit`, `before`, `from`, `to`, `source`, `model`, `status`).
+    pub async fn page(&self, query: Value) -> Result<Reply<UsagePage>> {
+        self.base.typed("retrieveAccountUsage", self.base.query(query)?).await
+    }
+
+    /// Every usage event, page after page, lazily.
+    pub fn list(&self, query: Value) -> Result<Pager> {
+        Ok(Pager::new(self.base.client.clone(), "retrieveAccountUsage", self.base.query(query)?))
+    }
+}
+
+impl Playground {
+    pub fn conversations(&self) -> Conversations {
+        Conversations { base: self.base.clone() }
+    }
+}
+
+impl Conversations {
+    pub fn list(&self, query: Value) -> Result<Pager> {
+        Ok(Pager::new(self.base.client.clone(), "listPlaygroundConversations", self.base.query(query)?))
+    }
+
+    pub async fn page(&self, query: Value) -> Result<Reply<Value>> {
+        self.base.value("listPlaygroundConversations", self.base.query(query)?).await
+    }
+
+    pub async fn retrieve(&self, id: &str) -> Result<Reply<Value>> {
+        self.base.value("retrievePlaygroundConversation", self.base.args().path("conversation_id", id)).await
+    }
+}
+
+impl Jobs {
+    /// Recent jobs (`status`, `limit`); one page, the gateway keeps the last hour.
+    pub async fn list(&self, query: Value) -> Result<Reply<Value>> {
+        self.base.value("listJobs", self.base.query(query)?).await
+    }
+
+    /// A handle to job `id`, refreshed.
+    pub async fn retrieve(&self, id: &str) -> Result<Job> {
+        let job = Job::attach(&self.base.client, id);
+        job.refresh().await?;
+        Ok(job)
+    }
+
+    pub async fn cancel(&self, id: &str) -> Result<Value> {
+        Job::attach(&self.base.client, id).cancel().await
+    }
+
+    pub async fn wait(&self, id: &str, opts: WaitOptions) -> Result<Value> {
+        Job::attach(&self.base.client, id).wait(opts).await
+    }
+}

@@ -1,0 +1,147 @@
+//! Agent tasks: run (streamed by default, or started in the background), follow up, status,
+//! messages, stop, and wait.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use super::{namespace, Base};
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::job::WaitOptions;
+use crate::reply::Reply;
+use crate::stream::{EventStream, StreamEvent};
+use crate::types::AgentTaskState;
+
+namespace!(
+    /// `client.agents()`: long-running agent tasks.
+    Agents
+);
+
+impl Client {
+    pub fn agents(&self) -> Agents {
+        Agents { base: Base::new(self) }
+    }
+}
+
+impl Agents {
+    /// Runs a task and streams its events (`task.created`, `task.message`, …, `task.completed`).
+    pub async fn run(&self, body: Value) -> Result<AgentRun> {
+        let mut body = body;
+        if let Some(m) = body.as_object_mut() {
+            m.insert("stream".into(), json!(true));
+        }
+        let stream = self.base.client.stream("runAgent", self.base.body(body)?).await?;
+        Ok(AgentRun { stream, task_id: None, base: self.base.clone() })
+    }
+
+    /// Starts a task in the background (`stream: false`) and returns its handle.
+    pub async fn start(&self, body: Value) -> Result<AgentTask> {
+        let mut body = body;
+        if let Some(m) = body.as_object_mut() {
+            m.insert("stream".into(), json!(false));
+        }
+        let r = self.base.value("runAgent", self.base.body(body)?).await?;
+        let id = r.get("task_id").and_then(Value::as_str).ok_or_else(|| Error::decode("no `task_id` in the answer", r.data.to_string().as_bytes()))?;
+        Ok(self.task(id))
+    }
+
+    /// A handle for an existing task.
+    pub fn task(&self, id: impl Into<String>) -> AgentTask {
+        AgentTask { base: self.base.clone(), id: id.into() }
+    }
+}
+
+/// A streamed agent run; knows its task once the first event arrives.
+#[derive(Debug)]
+pub struct AgentRun {
+    stream: EventStream,
+    task_id: Option<String>,
+    base: Base,
+}
+
+impl AgentRun {
+    pub async fn next(&mut self) -> Option<Result<StreamEvent>> {
+        let ev = self.stream.next().await?;
+        if let Ok(e) = &ev {
+            if self.task_id.is_none() {
+                self.task_id = e.data.get("task_id").and_then(Value::as_str).map(str::to_string);
+            }
+        }
+        Some(ev)
+    }
+
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+
+    /// The task as a handle (after the first event).
+    pub fn task(&self) -> Option<AgentTask> {
+        self.task_id.as_ref().map(|id| AgentTask { base: self.base.clone(), id: id.clone() })
+    }
+
+    /// Closes the stream; the task itself keeps running.
+    pub fn close(&mut self) {
+        self.stream.close()
+    }
+}
+
+/// A handle to an agent task.
+#[derive(Clone, Debug)]
+pub struct AgentTask {
+    base: Base,
+    id: String,
+}
+
+impl AgentTask {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub async fn status(&self) -> Result<Reply<AgentTaskState>> {
+        self.base.typed("getAgentTask", self.base.args().path("task_id", &self.id)).await
+    }
+
+    pub async fn messages(&self) -> Result<Reply<Value>> {
+        self.base.value("listAgentMessages", self.base.args().path("task_id", &self.id)).await
+    }
+
+    pub async fn stop(&self) -> Result<Reply<Value>> {
+        self.base.value("stopAgentTask", self.base.args().path("task_id", &self.id)).await
+    }
+
+    /// Sends `input` to the running task (`POST /v1/agents/run` with its `task_id`).
+    pub async fn follow_up(&self, model: &str, input: &str) -> Result<Reply<Value>> {
+        let body = json!({"model": model, "input": input, "task_id": self.id, "stream": false});
+        self.base.value("runAgent", self.base.body(body)?).await
+    }
+
+    /// Polls until the task is `completed`, `failed` or `stopped`; `failed` is an error.
+    pub async fn wait(&self, opts: WaitOptions) -> Result<AgentTaskState> {
+        let started = Instant::now();
+        let mut pause = opts.poll_initial;
+        loop {
+            let s = self.status().await?.into_inner();
+            match s.status.as_str() {
+                "completed" | "stopped" => return Ok(s),
+                "failed" => {
+                    let error = s.extra.get("error").cloned().unwrap_or(Value::Null);
+                    let message = error.get("message").and_then(Value::as_str).unwrap_or("the agent task failed").to_string();
+                    return Err(Error::JobFailed { job_id: self.id.clone(), message, error });
+                }
+                status => {
+                    if let Some(cb) = &opts.on_progress {
+                        cb(&serde_json::to_value(&s).unwrap_or(Value::Null));
+                    }
+                    if let Some(limit) = opts.timeout {
+                        if started.elapsed() >= limit {
+                            return Err(Error::JobWaitTimeout { job_id: self.id.clone(), waited: started.elapsed(), last_status: status.to_string() });
+                        }
+                    }
+                    tokio::time::sleep(pause.min(opts.timeout.map(|l| l.saturating_sub(started.elapsed())).unwrap_or(Duration::MAX))).await;
+                    pause = pause.mul_f64(1.5).min(opts.poll_max);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! An incremental Server-Sent Events decoder, per the WHATWG spec: LF, CR and CRLF line ends
+//! (also split across chunks), a leading BOM, comments, `event` / `data` / `id` / `retry`
+//! fields, multi-line `data` joined with `\n`, and a bound on line length.
+
+use std::collections::VecDeque;
+
+/// One dispatched event.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SseEvent {
+    /// The `event:` name, if one was given.
+    pub event: Option<String>,
+    pub data: String,
+    pub id: Option<String>,
+    pub retry: Option<u64>,
+}
+
+/// A line (or an event's data) longer than the decoder's bound.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineTooLong {
+    pub limit: usize,
+    /// The first bytes of the offending line.
+    pub start: String,
+}
+
+/// Feed bytes in any chunking; take events out as they complete.
+///
+/// ```
+/// use empiriolabs::sse::Decoder;
+/// let mut d = Decoder::new(1 << 20);
+/// d.feed(b"event: ping\ndata: {\"a\":\r\ndata: 1}\r\n\r").unwrap();
+/// d.feed(b"\n").unwrap();
+/// let ev = d.next_event().unwrap();
+/// assert_eq!((ev.event.as_deref(), ev.data.as_str()), (Some("ping"), "{\"a\":\n1}"));
+/// ```
+#[derive(Debug)]
+pub struct Decoder {
+    line: Vec<u8>,
+    max: usize,
+    /// The previous chunk ended with CR: a leading LF in the next one ends nothing.
+    after_cr: bool,
+    first_line: bool,
+    event: Option<String>,
+    data: String,
+    has_data: bool,
+    last_id: Option<String>,
+    retry: Option<u64>,
+    ready: VecDeque<SseEvent>,
+}
+
+impl Decoder {
+    /// `max` bounds a line and an event's accumulated data, in bytes.
+    pub fn new(max: usize) -> Decoder {
+        Decoder {
+            line: Vec::new(),
+            max,
+            after_cr: false,
+            first_line: true,
+            event: None,
+            data: String::new(),
+            has_data: false,
+            last_id: None,
+            retry: None,
+            ready: VecDeque::new(),
+        }
+    }
+
+    pub fn feed(&mut self, mut chunk: &[u8]) -> Result<(), LineTooLong> {
+        if self.after_cr && chunk.first() == Some(&b'\n') {
+            chunk = &chunk[1..];
+        }
+        self.after_cr = false;
+        while !chunk.is_empty() {
+            match chunk.iter().position(|&b| b == b'\n' || b == b'\r') {
+                None => {
+                    self.line.extend_from_slice(chunk);
+                    self.check_len()?;
+                    return Ok(());
+                }
+                Some(pos) => {
+                    let end = chunk[pos];
+                    if self.line.is_empty() {
+                        self.line_done(&chunk[..pos])?;
+                    } else {
+                        self.line.extend_from_slice(&chunk[..pos]);
+                        self.check_len()?;
+                        let line = std::mem::take(&mut self.line);
+                        self.line_done(&line)?;
+                        self.line = line;
+                        self.line.clear();
+                    }
+                    chunk = &chunk[pos + 1..];
+                    if end == b'\r' {
+                        match chunk.first() {
+                            Some(b'\n') => chunk = &chunk[1..],
+                            None => self.after_cr = true,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn next_event(&mut self) -> Option<SseEvent> {
+        self.ready.pop_front()
+    }
+
+    /// The id of the last event that set one (for `Last-Event-ID`).
+    pub fn last_event_id(&self) -> Option<&str> {
+        self.last_id.as_deref()
+    }
+
+    fn check_len(&self) -> Result<(), LineTooLong> {
+        if self.line.len() > self.max {
+            return Err(LineTooLong { limit: self.max, start: String::from_utf8_lossy(&self.line[..200.min(self.line.len())]).into_owned() });
+        }
+        Ok(())
+    }
+
+    fn line_done(&mut self, mut line: &[u8]) -> Result<(), LineTooLong> {
+        if self.first_line {
+            self.first_line = false;
+            line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+        }
+        if line.is_empty() {
+            self.dispatch();
+            return Ok(());
+        }
+        if line[0] == b':' {
+            return Ok(());
+        }
+        let (field, value) = match line.iter().position(|&b| b == b':') {
+            Some(i) => {
+                let v = &line[i + 1..];
+                (&line[..i], v.strip_prefix(b" ").unwrap_or(v))
+            }
+            None => (line, &b""[..]),
+        };
+        match field {
+            b"data" => {
+                if self.data.len() + value.len() > self.max {
+                    return Err(LineTooLong { limit: self.max, start: self.data.chars().take(200).collect() });
+                }
+                if self.has_data {
+                    self.data.push('\n');
+                }
+                self.data.push_str(&String::from_utf8_lossy(value));
+                self.has_data = true;
+            }
+            b"event" => self.event = Some(String::from_utf8_lossy(value).into_owned()),
+            b"id" if !value.contains(&0) => self.last_id = Some(String::from_utf8_lossy(value).into_owned()),
+            b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+                self.retry = std::str::from_utf8(value).ok().and_then(|s| s.parse().ok());
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn dispatch(&mut self) {
+        let event = self.event.take();
+        if !self.has_data {
+            return;
+        }
+        self.has_data = false;
+        self.ready.push_back(SseEvent { event, data: std::mem::take(&mut self.data), id: self.last_id.clone(), retry: self.retry });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn decode_all(chunks: &[&[u8]]) -> Vec<SseEvent> {
+        let mut d = Decoder::new(1 << 16);
+        let mut out = vec![];
+        for c in chunks {
+            d.feed(c).unwrap();
+            while let Some(e) = d.next_event() {
+                out.push(e);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn fields_comments_ids_and_retry() {
+        let evs = decode_all(&[b"\xEF\xBB\xBF: hello\nretry: 1500\nid: 7\nevent: a\ndata:x\ndata:  y\n\ndata\n\nevent: empty\n\n"]);
+        assert_eq!(evs.len(), 2);
+        assert_eq!(evs[0], SseEvent { event: Some("a".into()), data: "x\n y".into(), id: Some("7".into()), retry: Some(1500) });
+        assert_eq!(evs[1].data, "");
+        assert_eq!(evs[1].event, None, "the name of a data-less event does not carry over");
+    }
+
+    #[test]
+    fn partial_event_at_end_is_not_dispatched() {
+        assert!(decode_all(&[b"data: 1\n"]).is_empty());
+    }
+
+    #[test]
+    fn lines_over_the_bound_fail_with_their_start() {
+        let mut d = Decoder::new(10);
+        let err = d.feed(b"data: 0123456789abcdef").unwrap_err();
+        assert_eq!(err.limit, 10);
+        assert!(err.start.starts_with("data: 0123"));
+    }
+
+    fn render(events: &[(Option<String>, Vec<String>)], eol: &str) -> Vec<u8> {
+        let mut s = String::new();
+        for (name, lines) in events {
+            if let Some(n) = name {
+                s.push_str(&format!("event: {n}{eol}"));
+            }
+            for l in lines {
+                s.push_str(&format!("data: {l}{eol}"));
+            }
+            s.push_str(eol);
+        }
+        s.into_bytes()
+    }
+
+    proptest! {
+        #[test]
+        fn any_chunking_and_line_ending_gives_the_same_events(
+            events in prop::collection::vec((prop::option::of("[a-z.]{1,8}"), prop::collection::vec("[ -~]{0,12}", 1..4)), 1..8),
+            eol in prop::sample::select(vec!["\n", "\r", "\r\n"]),
+            cuts in prop::collection::vec(0usize..400, 0..12),
+        ) {
+            let bytes = render(&events, eol);
+            let mut points: Vec<usize> = cuts.into_iter().map(|c| c % (bytes.len() + 1)).collect();
+            points.sort();
+            let mut chunks: Vec<&[u8]> = vec![];
+            let mut last = 0;
+            for p in points {
+                chunks.push(&bytes[last..p]);
+                last = p;
+            }
+            chunks.push(&bytes[last..]);
+            let got = decode_all(&chunks);
+            prop_assert_eq!(got.len(), events.len());
+            for (g, (name, lines)) in got.iter().zip(&events) {
+                prop_assert_eq!(&g.event, name);
+                // `data: ` strips exactly one space, so leading spaces beyond it survive.
+                prop_assert_eq!(&g.data, &lines.join("\n"));
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! Multipart upload parts, from a path, bytes or an async reader; a missing or unreadable file
+//! fails before the network.
+
+use std::path::Path;
+
+use bytes::Bytes;
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+use crate::error::{Error, Result};
+
+/// One `multipart/form-data` part: a text field or a file.
+///
+/// ```
+/// use empiriolabs::upload::Part;
+/// let file = Part::bytes("file", "clip.wav", vec![0u8; 16], None);
+/// assert_eq!(file.content_type.as_deref(), Some("audio/wav"));
+/// let field = Part::text("model", "openai-whisper-1");
+/// assert!(field.filename.is_none());
+/// ```
+#[derive(Clone, Debug)]
+pub struct Part {
+    pub name: String,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub data: Bytes,
+}
+
+fn guess(filename: &str) -> String {
+    mime_guess::from_path(filename).first_or_octet_stream().essence_str().to_string()
+}
+
+impl Part {
+    pub fn text(name: impl Into<String>, value: impl Into<String>) -> Part {
+        Part { name: name.into(), filename: None, content_type: None, data: Bytes::from(value.into()) }
+    }
+
+    /// A file from memory; without a MIME type it is guessed from the file name.
+    pub fn bytes(name: impl Into<String>, filename: impl Into<String>, data: impl Into<Bytes>, mime: Option<&str>) -> Part {
+        let filename = filename.into();
+        let content_type = Some(mime.map(str::to_string).unwrap_or_else(|| guess(&filename)));
+        Part { name: name.into(), filename: Some(filename), content_type, data: data.into() }
+    }
+
+    /// A file read from disk now, so a bad path fails before any request.
+    pub async fn path(name: impl Into<String>, path: impl AsRef<Path>, mime: Option<&str>) -> Result<Part> {
+        let name = name.into();
+        let path = path.as_ref();
+        let data = tokio::fs::read(path).await.map_err(|e| Error::invalid(&name, format!("cannot read file `{}`: {e}", path.display())))?;
+        let filename = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_else(|| "upload".into());
+        Ok(Part::bytes(name, filename, data, mime))
+    }
+
+    /// A file from an async reader, read to the end (so a retry can send it again).
+    pub async fn reader(name: impl Into<String>, filename: impl Into<String>, mut reader: impl AsyncRead + Unpin, mime: Option<&str>) -> Result<Part> {
+        let name = name.into();
+        let mut data = Vec::new();
+        reader.read_to_end(&mut data).await.map_err(|e| Error::invalid(&name, format!("cannot read the upload: {e}")))?;
+        Ok(Part::bytes(name, filename, data, mime))
+    }
+}
+
+pub(crate) fn form(parts: &[Part]) -> Result<reqwest::multipart::Form> {
+    let mut form = reqwest::multipart::Form::new();
+    for p in parts {
+        let mut part = reqwest::multipart::Part::bytes(p.data.to_vec());
+        if let Some(f) = &p.filename {
+            part = part.file_name(f.clone());
+        }
+        if let Some(ct) = &p.content_type {
+            part = part.mime_str(ct).map_err(|_| Error::invalid(&p.name, format!("`{ct}` is not a MIME type")))?;
+        }
+        form = form.part(p.name.clone(), part);
+    }
+    Ok(form)
+}
