@@ -8,8 +8,9 @@ MOCK := target/debug/empirio-mock
 
 .PHONY: demo test build venv bench-mock
 
-## Start the mock gateway and call it the way the SDKs will.
+## Start the mock gateway and call it: raw HTTP first, then each SDK's examples.
 demo: build
+	$(CARGO) build -q -p empiriolabs --examples
 	bash tests/demo.sh $(MOCK)
 
 ## Every test: Rust unit and doc tests, then the conformance suite against the mock gateway.

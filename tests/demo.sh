@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts the mock gateway and calls it as an SDK would: catalog, chat, a stream, a video job
-# polled to completion, and an injected rate limit.
+# Starts the mock gateway and calls it: first raw HTTP (catalog, chat, a stream, a video job
+# polled to completion, an injected rate limit), then each SDK's examples.
 set -euo pipefail
 MOCK=${1:-target/debug/empirio-mock}
 
@@ -44,3 +44,9 @@ curl -si "$URL/v1/embeddings" -H "Authorization: Bearer $KEY" -H 'x-mock-fault: 
 
 say "What the mock recorded (GET /__mock/requests): method, path, status"
 curl -s "$URL/__mock/requests" | python3 -c 'import json,sys; [print(" ", e["method"], e["path"], e["status"]) for e in json.load(sys.stdin)["data"]]'
+
+export EMPIRIOLABS_BASE_URL="$URL" EMPIRIOLABS_API_KEY="$KEY"
+for example in chat_stream video_job agent_run; do
+  say "Rust SDK: cargo run -p empiriolabs --example $example"
+  target/debug/examples/$example
+done

@@ -8,7 +8,7 @@ use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYP
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::client::Client;
+use crate::client::{AuthStyle, Client};
 use crate::error::{ApiError, Error, Result, TimeoutKind};
 use crate::job::Job;
 use crate::operations::{self, BodyKind, Operation, ResponseKind, StreamFlavor};
@@ -262,10 +262,12 @@ impl Client {
         let flavor = wants_stream(op, &args.body);
         let mut headers = inner.headers.clone();
         if let Some(key) = inner.config.api_key() {
-            let bearer = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| Error::Config("the API key has characters a header cannot carry".into()))?;
-            headers.insert(AUTHORIZATION, bearer);
-            if op.id == "createMessage" {
-                headers.insert("x-api-key", HeaderValue::from_str(key).expect("checked above"));
+            let bad = || Error::Config("the API key has characters a header cannot carry".into());
+            if inner.auth == AuthStyle::Bearer {
+                headers.insert(AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| bad())?);
+            }
+            if inner.auth == AuthStyle::XApiKey || op.id == "createMessage" {
+                headers.insert("x-api-key", HeaderValue::from_str(key).map_err(|_| bad())?);
             }
         }
         if op.id == "createMessage" && !headers.contains_key("anthropic-version") {

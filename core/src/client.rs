@@ -30,8 +30,19 @@ pub struct Client {
     pub(crate) inner: Arc<Inner>,
 }
 
+/// Which header carries the API key.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AuthStyle {
+    /// `Authorization: Bearer <key>` (on `/v1/messages` also `x-api-key`).
+    #[default]
+    Bearer,
+    /// `x-api-key: <key>` only, as Anthropic clients send it.
+    XApiKey,
+}
+
 pub(crate) struct Inner {
     pub config: Config,
+    pub auth: AuthStyle,
     pub http: reqwest::Client,
     pub timeout: Duration,
     pub stream_idle_timeout: Duration,
@@ -95,6 +106,7 @@ pub struct ClientBuilder {
     proxy: Option<String>,
     http: Option<reqwest::Client>,
     backoff: Option<Backoff>,
+    auth: AuthStyle,
 }
 
 impl ClientBuilder {
@@ -133,6 +145,12 @@ impl ClientBuilder {
     /// The first and longest waits of the exponential backoff (defaults 0.5 s and 8 s).
     pub fn retry_backoff(mut self, initial: Duration, max: Duration) -> Self {
         self.backoff = Some(Backoff { initial, max });
+        self
+    }
+
+    /// Which header carries the key (default `Authorization: Bearer`).
+    pub fn auth_style(mut self, style: AuthStyle) -> Self {
+        self.auth = style;
         self
     }
 
@@ -188,6 +206,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 config,
+                auth: self.auth,
                 http,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 stream_idle_timeout: self.stream_idle_timeout.unwrap_or(DEFAULT_STREAM_IDLE_TIMEOUT),

@@ -25,7 +25,7 @@ pub mod types;
 pub mod upload;
 
 pub use call::{ApiResponse, CallArgs, Outcome, Payload, ResponseMeta};
-pub use client::{Client, ClientBuilder};
+pub use client::{AuthStyle, Client, ClientBuilder};
 pub use config::{Config, DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL};
 pub use error::{ApiError, Error, Result, StreamErrorKind, TimeoutKind};
 pub use job::{Generation, Job, WaitOptions};

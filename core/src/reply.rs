@@ -14,25 +14,26 @@ use crate::call::ResponseMeta;
 /// ```
 #[derive(Clone, Debug)]
 pub struct Reply<T> {
-    pub data: T,
+    /// The decoded answer (named `body` so the API's own `data` fields stay reachable by deref).
+    pub body: T,
     pub meta: ResponseMeta,
 }
 
 impl<T> Reply<T> {
     pub fn into_inner(self) -> T {
-        self.data
+        self.body
     }
 }
 
 impl<T> Deref for Reply<T> {
     type Target = T;
     fn deref(&self) -> &T {
-        &self.data
+        &self.body
     }
 }
 
 impl<T> DerefMut for Reply<T> {
     fn deref_mut(&mut self) -> &mut T {
-        &mut self.data
+        &mut self.body
     }
 }

@@ -36,7 +36,7 @@ impl StreamEvent {
     }
 }
 
-type Body = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+type Body = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send + Sync>>;
 
 pub struct EventStream {
     body: Option<Body>,

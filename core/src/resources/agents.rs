@@ -42,7 +42,7 @@ impl Agents {
             m.insert("stream".into(), json!(false));
         }
         let r = self.base.value("runAgent", self.base.body(body)?).await?;
-        let id = r.get("task_id").and_then(Value::as_str).ok_or_else(|| Error::decode("no `task_id` in the answer", r.data.to_string().as_bytes()))?;
+        let id = r.get("task_id").and_then(Value::as_str).ok_or_else(|| Error::decode("no `task_id` in the answer", r.body.to_string().as_bytes()))?;
         Ok(self.task(id))
     }
 

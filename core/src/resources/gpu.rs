@@ -55,9 +55,9 @@ impl GpuCatalog {
 }
 
 fn instance(r: Reply<Value>) -> Result<Reply<GpuInstance>> {
-    let v = r.data.get("instance").cloned().unwrap_or(r.data);
+    let v = r.body.get("instance").cloned().unwrap_or(r.body);
     let data = serde_json::from_value(v.clone()).map_err(|e| crate::Error::decode(e.to_string(), v.to_string().as_bytes()))?;
-    Ok(Reply { data, meta: r.meta })
+    Ok(Reply { body: data, meta: r.meta })
 }
 
 impl GpuInstances {

@@ -67,7 +67,7 @@ impl Base {
 
     pub(crate) async fn typed<T: DeserializeOwned>(&self, op: &str, args: CallArgs) -> Result<Reply<T>> {
         let r = self.client.call(op, args).await?;
-        Ok(Reply { data: r.json()?, meta: r.meta })
+        Ok(Reply { body: r.json()?, meta: r.meta })
     }
 
     pub(crate) async fn value(&self, op: &str, args: CallArgs) -> Result<Reply<Value>> {
