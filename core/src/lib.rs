@@ -33,3 +33,8 @@ pub use options::RequestOptions;
 pub use pagination::Pager;
 pub use reply::Reply;
 pub use stream::{EventStream, StreamEvent};
+
+/// The README's Rust examples, compiled as doctests so they stay true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeExamples;
