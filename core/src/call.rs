@@ -92,7 +92,7 @@ pub struct ResponseMeta {
 }
 
 impl ResponseMeta {
-    fn of(resp: &reqwest::Response) -> ResponseMeta {
+    pub(crate) fn of(resp: &reqwest::Response) -> ResponseMeta {
         let headers = resp.headers().clone();
         let request_id = headers.get("x-request-id").or_else(|| headers.get("request-id")).and_then(|v| v.to_str().ok()).map(str::to_string);
         ResponseMeta { status: resp.status().as_u16(), headers, request_id }
@@ -330,7 +330,7 @@ impl Client {
                     let headers = resp.headers().clone();
                     let left = p.timeout.saturating_sub(started.elapsed());
                     let body = tokio::time::timeout(left, resp.bytes()).await.ok().and_then(|b| b.ok()).unwrap_or_default();
-                    Error::Api(ApiError::from_response(status, headers, &body))
+                    Error::from(ApiError::from_response(status, headers, &body))
                 }
             };
             if attempt >= p.max_retries || !retry::retryable(class, &err) {

@@ -112,7 +112,7 @@ pub enum Error {
     InvalidRequest { field: String, message: String },
 
     #[error("{}", api_message(.0))]
-    Api(ApiError),
+    Api(Box<ApiError>),
 
     #[error("connection error: {message}")]
     Connection {
@@ -181,6 +181,12 @@ fn timeout_message(kind: TimeoutKind, after: Duration) -> String {
     }
 }
 
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Error {
+        Error::Api(Box::new(e))
+    }
+}
+
 impl Error {
     /// The HTTP status, for errors that carry one.
     pub fn status(&self) -> Option<u16> {
@@ -241,7 +247,7 @@ mod tests {
     fn messages_name_what_matters() {
         let mut h = HeaderMap::new();
         h.insert("x-request-id", "req_1".parse().unwrap());
-        let e = Error::Api(ApiError::from_response(400, h, br#"{"error":{"message":"Bad.","type":"invalid_request_error","param":"temperature"}}"#));
+        let e = Error::Api(Box::new(ApiError::from_response(400, h, br#"{"error":{"message":"Bad.","type":"invalid_request_error","param":"temperature"}}"#)));
         assert_eq!(e.to_string(), "HTTP 400 invalid_request_error: Bad. (param: temperature) [request id: req_1]");
         assert!(!e.is_retryable());
         let t = Error::Timeout { kind: TimeoutKind::StreamIdle, after: Duration::from_secs(2) };

@@ -12,6 +12,9 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::retry;
 
+/// Called with a job's state after each poll.
+pub type ProgressFn = Arc<dyn Fn(&Value) + Send + Sync>;
+
 /// How [`Job::wait`] polls.
 ///
 /// ```
@@ -26,7 +29,7 @@ pub struct WaitOptions {
     pub timeout: Option<Duration>,
     pub poll_initial: Duration,
     pub poll_max: Duration,
-    pub on_progress: Option<Arc<dyn Fn(&Value) + Send + Sync>>,
+    pub on_progress: Option<ProgressFn>,
 }
 
 impl Default for WaitOptions {

@@ -17,6 +17,7 @@ pub mod operations;
 pub mod options;
 pub mod pagination;
 pub mod reply;
+pub mod requests;
 pub mod resources;
 pub mod retry;
 pub mod sse;

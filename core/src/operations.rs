@@ -77,7 +77,8 @@ impl Operation {
 
 use BodyKind as B;
 use ResponseKind as R;
-use Retry::{Idempotent as I, Unsafe as U};
+const I: Retry = Retry::Idempotent;
+const U: Retry = Retry::Unsafe;
 use StreamFlavor as F;
 
 const fn op(id: &'static str, method: &'static str, path: &'static str, body: BodyKind, response: ResponseKind, retry: Retry, required: &'static [&'static str]) -> Operation {

@@ -67,7 +67,7 @@ mod tests {
     use crate::error::ApiError;
 
     fn api(status: u16) -> Error {
-        Error::Api(ApiError::from_response(status, HeaderMap::new(), b"{}"))
+        Error::from(ApiError::from_response(status, HeaderMap::new(), b"{}"))
     }
 
     #[test]

@@ -393,3 +393,24 @@ async fn download_helper_fetches_bytes_and_files() {
     assert_eq!(c.download_to(&url, &path).await.unwrap(), bytes.len() as u64);
     assert!(matches!(c.download(&format!("{}/v1/gpu/catalog/none", m.url)).await, Err(Error::Api(e)) if e.status == 404));
 }
+
+#[tokio::test]
+async fn typed_builders_and_raw_connect_bodies() {
+    use empiriolabs::requests::{ChatRequest, MessageRequest};
+    let m = common::mock();
+    let c = m.client();
+    let r = c.chat().completions().create(ChatRequest::new("deepseek-v4-pro").system("Brief.").user("Ping").max_tokens(3).param("thinking_mode", true)).await.unwrap();
+    assert_eq!(r.choices[0].finish_reason.as_deref(), Some("length"));
+    assert_eq!(m.requests(Some("/v1/chat/completions")).await[0]["body"]["thinking_mode"], true);
+    let msg = c.messages().create(MessageRequest::new("deepseek-v4-pro", 64).user("Hi").thinking(32)).await.unwrap();
+    assert_eq!(msg.content[0].kind, "thinking");
+
+    let inst = c.gpu().instances().options(RequestOptions::new().header("x-mock-job-ms", "0")).create(json!({"gpu_slug": "l40s", "mode": "template", "template_slug": "jupyterlab"})).await.unwrap();
+    let mut body = c.gpu().connect(&inst.id).request_bytes("GET", "lab/api/status", None).await.unwrap();
+    let mut bytes = Vec::new();
+    while let Some(piece) = body.next().await {
+        bytes.extend_from_slice(&piece.unwrap());
+    }
+    assert_eq!(serde_json::from_slice::<Value>(&bytes).unwrap()["path"], "/lab/api/status");
+    assert_eq!(body.meta.status, 200);
+}

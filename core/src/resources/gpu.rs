@@ -105,6 +105,15 @@ impl GpuConnection {
         self.base.client.call("connectGpuInstance", self.args(method, path, body)).await
     }
 
+    /// Any method and path, with the answer's body as a stream of bytes (downloads, logs,
+    /// anything not SSE). Dropping the stream closes the connection.
+    pub async fn request_bytes(&self, method: &str, path: &str, body: Option<Value>) -> Result<RawBody> {
+        let p = self.base.client.prepare("connectGpuInstance", self.args(method, path, body))?;
+        let resp = self.base.client.send(&p).await?;
+        let meta = crate::call::ResponseMeta::of(&resp);
+        Ok(RawBody { meta, body: Box::pin(resp.bytes_stream()) })
+    }
+
     /// A streamed call (an OpenAI-style SSE answer).
     pub async fn stream(&self, method: &str, path: &str, body: Value) -> Result<EventStream> {
         self.base.client.stream("connectGpuInstance", self.args(method, path, Some(body))).await
@@ -120,5 +129,25 @@ impl GpuConnection {
             m.insert("stream".into(), Value::Bool(true));
         }
         self.stream("POST", "v1/chat/completions", body).await
+    }
+}
+
+/// A response body read as it arrives.
+pub struct RawBody {
+    pub meta: crate::call::ResponseMeta,
+    body: std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send + Sync>>,
+}
+
+impl RawBody {
+    /// The next piece of the body; `None` at its end.
+    pub async fn next(&mut self) -> Option<Result<bytes::Bytes>> {
+        use futures_util::StreamExt;
+        Some(self.body.next().await?.map_err(|e| crate::Error::Connection { message: format!("the body broke mid-transfer: {e}"), before_send: false }))
+    }
+}
+
+impl std::fmt::Debug for RawBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawBody").field("meta", &self.meta).finish_non_exhaustive()
     }
 }

@@ -80,7 +80,7 @@ impl Client {
         if status >= 400 {
             let headers = resp.headers().clone();
             let body = resp.bytes().await.unwrap_or_default();
-            return Err(Error::Api(crate::error::ApiError::from_response(status, headers, &body)));
+            return Err(Error::from(crate::error::ApiError::from_response(status, headers, &body)));
         }
         resp.bytes().await.map_err(|e| Error::Connection { message: format!("the download of {url} broke: {e}"), before_send: false })
     }

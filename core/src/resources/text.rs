@@ -77,8 +77,8 @@ impl ChatCompletions {
     /// println!("{}", r.choices[0].message.content.as_deref().unwrap_or(""));
     /// # Ok(()) }
     /// ```
-    pub async fn create(&self, body: Value) -> Result<Reply<ChatCompletion>> {
-        self.base.typed("createChatCompletion", self.base.body(body)?).await
+    pub async fn create(&self, body: impl Into<Value>) -> Result<Reply<ChatCompletion>> {
+        self.base.typed("createChatCompletion", self.base.body(body.into())?).await
     }
 
     /// Streams the completion (`stream: true` is set for you).
@@ -93,8 +93,8 @@ impl ChatCompletions {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn stream(&self, body: Value) -> Result<ChatStream> {
-        Ok(ChatStream { inner: self.base.stream("createChatCompletion", self.base.body(body)?).await?, acc: ChatAccumulator::default() })
+    pub async fn stream(&self, body: impl Into<Value>) -> Result<ChatStream> {
+        Ok(ChatStream { inner: self.base.stream("createChatCompletion", self.base.body(body.into())?).await?, acc: ChatAccumulator::default() })
     }
 }
 
@@ -179,12 +179,12 @@ impl Messages {
     /// println!("{:?}", m.content[0].text);
     /// # Ok(()) }
     /// ```
-    pub async fn create(&self, body: Value) -> Result<Reply<Message>> {
-        self.base.typed("createMessage", self.base.body(body)?).await
+    pub async fn create(&self, body: impl Into<Value>) -> Result<Reply<Message>> {
+        self.base.typed("createMessage", self.base.body(body.into())?).await
     }
 
-    pub async fn stream(&self, body: Value) -> Result<MessageStream> {
-        Ok(MessageStream { inner: self.base.stream("createMessage", self.base.body(body)?).await?, acc: MessageAccumulator::default() })
+    pub async fn stream(&self, body: impl Into<Value>) -> Result<MessageStream> {
+        Ok(MessageStream { inner: self.base.stream("createMessage", self.base.body(body.into())?).await?, acc: MessageAccumulator::default() })
     }
 }
 
