@@ -108,7 +108,7 @@ pub struct ApiResponse {
 
 impl ApiResponse {
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
-        serde_json::from_slice(&self.body).map_err(|e| Error::decode(format!("the body is not the expected JSON: {e}"), &self.body))
+        serde_json::from_slice(&self.body).map_err(|e| Error::decode_answer(format!("the body is not the expected JSON: {e}"), &self.body, &self.meta))
     }
 
     pub fn value(&self) -> Result<Value> {
@@ -155,6 +155,8 @@ fn wants_stream(op: &Operation, body: &Payload) -> Option<StreamFlavor> {
     match op.response {
         ResponseKind::Stream(f) => Some(f),
         ResponseKind::JsonOrStream(f) if flag == Some(true) => Some(f),
+        // A GPU service speaks OpenAI's convention when asked to stream.
+        ResponseKind::Raw if flag == Some(true) => Some(StreamFlavor::OpenAi),
         ResponseKind::StreamByDefault(f) if flag != Some(false) => Some(f),
         _ => None,
     }
@@ -429,7 +431,7 @@ async fn read_whole(resp: reqwest::Response, left: Duration, total: Duration) ->
     let r = ApiResponse { meta, body };
     if r.content_type().starts_with("application/json") {
         // Fail here, not later, so a truncated body is a decode error with its snippet.
-        serde_json::from_slice::<serde::de::IgnoredAny>(&r.body).map_err(|e| Error::decode(format!("the body is not valid JSON: {e}"), &r.body))?;
+        serde_json::from_slice::<serde::de::IgnoredAny>(&r.body).map_err(|e| Error::decode_answer(format!("the body is not valid JSON: {e}"), &r.body, &r.meta))?;
     }
     Ok(r)
 }

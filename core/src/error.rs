@@ -138,13 +138,19 @@ pub enum Error {
     JobFailed { job_id: String, message: String, error: Value },
 
     #[error("job {job_id} has expired: finished jobs are kept for 1 hour, then answer 404")]
-    JobExpired { job_id: String },
+    JobExpired { job_id: String, request_id: Option<String> },
 
     #[error("gave up waiting for job {job_id} after {waited:?} (last status: {last_status}); the job keeps running and its handle stays usable")]
     JobWaitTimeout { job_id: String, waited: Duration, last_status: String },
 
     #[error("could not decode the response: {message} [body starts: {}]", truncate(.snippet, 200))]
-    Decode { message: String, snippet: String },
+    Decode {
+        message: String,
+        snippet: String,
+        /// The status and request id of the answer that did not decode, when there was one.
+        status: Option<u16>,
+        request_id: Option<String>,
+    },
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -193,6 +199,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::JobExpired { .. } => Some(404),
+            Error::Decode { status, .. } => *status,
             _ => None,
         }
     }
@@ -201,6 +208,7 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
+            Error::JobExpired { request_id, .. } | Error::Decode { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -222,7 +230,15 @@ impl Error {
     }
 
     pub(crate) fn decode(message: impl Into<String>, body: &[u8]) -> Error {
-        Error::Decode { message: message.into(), snippet: String::from_utf8_lossy(&body[..body.len().min(400)]).into_owned() }
+        Error::Decode { message: message.into(), snippet: String::from_utf8_lossy(&body[..body.len().min(400)]).into_owned(), status: None, request_id: None }
+    }
+
+    /// A decode error for an answer whose status and request id are known.
+    pub(crate) fn decode_answer(message: impl Into<String>, body: &[u8], meta: &crate::call::ResponseMeta) -> Error {
+        match Error::decode(message, body) {
+            Error::Decode { message, snippet, .. } => Error::Decode { message, snippet, status: Some(meta.status), request_id: meta.request_id.clone() },
+            _ => unreachable!("decode builds Decode"),
+        }
     }
 }
 

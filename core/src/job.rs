@@ -119,7 +119,7 @@ impl Job {
 
     fn expired_or(&self, e: Error) -> Error {
         match e {
-            Error::Api(a) if a.status == 404 => Error::JobExpired { job_id: self.id.clone() },
+            Error::Api(a) if a.status == 404 => Error::JobExpired { job_id: self.id.clone(), request_id: a.request_id.clone() },
             other => other,
         }
     }

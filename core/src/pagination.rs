@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 
 use serde_json::Value;
 
-use crate::call::CallArgs;
+use crate::call::{CallArgs, ResponseMeta};
 use crate::client::Client;
 use crate::error::Result;
 
@@ -26,11 +26,12 @@ pub struct Pager {
     cursor: Option<String>,
     done: bool,
     buffer: VecDeque<Value>,
+    last: Option<ResponseMeta>,
 }
 
 impl Pager {
     pub(crate) fn new(client: Client, op: &'static str, args: CallArgs) -> Pager {
-        Pager { client, op, args, cursor: None, done: false, buffer: VecDeque::new() }
+        Pager { client, op, args, cursor: None, done: false, buffer: VecDeque::new(), last: None }
     }
 
     /// The next page as the gateway sent it; `None` once the last one was returned.
@@ -43,7 +44,11 @@ impl Pager {
             args.query.retain(|(k, _)| k != "before");
             args.query.push(("before".into(), c.clone()));
         }
-        let page = match self.client.call(self.op, args).await.and_then(|r| r.value()) {
+        let page = match self.client.call(self.op, args).await.and_then(|r| {
+            let v = r.value()?;
+            self.last = Some(r.meta);
+            Ok(v)
+        }) {
             Ok(p) => p,
             Err(e) => {
                 self.done = true;
@@ -54,6 +59,11 @@ impl Pager {
         self.cursor = page.get("next_cursor").and_then(Value::as_str).map(str::to_string);
         self.done = !more || self.cursor.is_none();
         Some(Ok(page))
+    }
+
+    /// Status, headers and request id of the last page fetched.
+    pub fn last_meta(&self) -> Option<&ResponseMeta> {
+        self.last.as_ref()
     }
 
     /// The next item across pages.

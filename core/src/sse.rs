@@ -65,6 +65,10 @@ impl Decoder {
     }
 
     pub fn feed(&mut self, mut chunk: &[u8]) -> Result<(), LineTooLong> {
+        // An empty chunk must not forget a pending CR: its LF may come in the next one.
+        if chunk.is_empty() {
+            return Ok(());
+        }
         if self.after_cr && chunk.first() == Some(&b'\n') {
             chunk = &chunk[1..];
         }
@@ -192,6 +196,13 @@ mod tests {
         assert_eq!(evs[0], SseEvent { event: Some("a".into()), data: "x\n y".into(), id: Some("7".into()), retry: Some(1500) });
         assert_eq!(evs[1].data, "");
         assert_eq!(evs[1].event, None, "the name of a data-less event does not carry over");
+    }
+
+    #[test]
+    fn an_empty_chunk_between_cr_and_lf_changes_nothing() {
+        let evs = decode_all(&[b"data: x\r", b"", b"\ndata: y\r\n\r\n"]);
+        assert_eq!(evs.len(), 1);
+        assert_eq!(evs[0].data, "x\ny");
     }
 
     #[test]

@@ -32,7 +32,7 @@ impl StreamEvent {
     }
 
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T> {
-        T::deserialize(&self.data).map_err(|e| Error::Decode { message: format!("unexpected stream event shape: {e}"), snippet: self.data.to_string() })
+        T::deserialize(&self.data).map_err(|e| Error::decode(format!("unexpected stream event shape: {e}"), self.data.to_string().as_bytes()))
     }
 }
 

@@ -106,7 +106,7 @@ impl SpeechEvent {
             Some("audio.chunk") => SpeechEvent::Chunk {
                 seq: v.get("seq").and_then(Value::as_u64).unwrap_or(0),
                 audio: decode(v.get("audio_b64").and_then(Value::as_str).unwrap_or(""))
-                    .map_err(|e| crate::Error::Decode { message: format!("audio.chunk is not valid base64: {e}"), snippet: v.to_string() })?,
+                    .map_err(|e| crate::Error::decode(format!("audio.chunk is not valid base64: {e}"), v.to_string().as_bytes()))?,
                 format: v.get("format").and_then(Value::as_str).map(str::to_string),
                 sample_rate: v.get("sample_rate").and_then(Value::as_u64),
             },

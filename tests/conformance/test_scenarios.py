@@ -136,9 +136,13 @@ def test_scenario_is_well_formed(spec, sc):
         e = exp["error"]
         assert set(e) <= KEYS["error"] and e["kind"] in ERROR_KINDS
         assert (e["kind"] == "stream") == ("reason" in e) and e.get("reason", "error_event") in STREAM_REASONS
-    if sc.get("may_fail_locally"):
+    local = sc.get("may_fail_locally")
+    assert local in (None, True, "config")
+    if local is True:
         e = exp["error"]
         assert exp["outcome"] == "error" and e["kind"] == "bad_request" and (e.get("param") or e.get("envelope") == "anthropic")
+    if local == "config":
+        assert exp["outcome"] == "error" and exp["error"]["kind"] == "authentication" and sc["client"]["api_key"] is None
 
 
 # ── The runner's own rules ───────────────────────────────────────────────────
