@@ -90,6 +90,31 @@ shape!(
     HostedAgent { id: String, agent_type: String, name: String, plan_slug: Option<String>, status: String, default_provider: Option<String> }
 );
 
+/// An Anthropic Messages stream event, typed by its `type`.
+///
+/// ```
+/// use empiriolabs::types::MessageStreamEvent;
+/// let ev: MessageStreamEvent = serde_json::from_value(serde_json::json!({
+///     "type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hi"}
+/// })).unwrap();
+/// assert!(matches!(ev, MessageStreamEvent::ContentBlockDelta { index: 0, .. }));
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum MessageStreamEvent {
+    MessageStart { message: Message },
+    ContentBlockStart { index: u32, content_block: ContentBlock },
+    /// `delta` is a `text_delta`, `thinking_delta`, `signature_delta` or `input_json_delta`.
+    ContentBlockDelta { index: u32, delta: Value },
+    ContentBlockStop { index: u32 },
+    MessageDelta { delta: Value, #[serde(default)] usage: Option<Usage> },
+    MessageStop,
+    Ping,
+    /// A type this SDK does not know yet.
+    #[serde(other)]
+    Unknown,
+}
+
 /// An event of `POST /v1/audio/speech:stream`, with `audio.chunk` audio already decoded.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SpeechEvent {

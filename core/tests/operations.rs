@@ -102,3 +102,16 @@ fn path_parameters_match_the_template() {
         assert_eq!(names.len(), expected, "{}", op.id);
     }
 }
+
+/// Every operation is reachable from the typed surface (the namespaces and the job handle they
+/// return), not only through `invoke`.
+#[test]
+fn every_operation_has_a_typed_method() {
+    let src = common::repo_root().join("core/src");
+    let mut source = std::fs::read_to_string(src.join("job.rs")).unwrap();
+    for entry in std::fs::read_dir(src.join("resources")).unwrap() {
+        source.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    let missing: Vec<&str> = OPERATIONS.iter().map(|o| o.id).filter(|id| !source.contains(&format!("\"{id}\""))).collect();
+    assert!(missing.is_empty(), "operations without a typed method: {missing:?}");
+}

@@ -120,6 +120,13 @@ async fn completions_responses_messages_embeddings_reranks() {
     let sent = &m.requests(Some("/v1/messages")).await[0];
     assert_eq!(sent["headers"]["anthropic-version"], "2023-06-01");
     assert_eq!(sent["headers"]["x-api-key"], "[redacted]");
+    let mut typed = c.messages().stream(json!({"model": "deepseek-v4-pro", "max_tokens": 100, "messages": user("Hi!")})).await.unwrap();
+    let mut kinds = Vec::new();
+    while let Some(ev) = typed.next_typed().await {
+        kinds.push(std::mem::discriminant(&ev.unwrap()));
+    }
+    assert_eq!(kinds.first(), Some(&std::mem::discriminant(&empiriolabs::types::MessageStreamEvent::MessageStart { message: Default::default() })));
+    assert_eq!(kinds.last(), Some(&std::mem::discriminant(&empiriolabs::types::MessageStreamEvent::MessageStop)));
     let s = c.messages().stream(json!({"model": "deepseek-v4-pro", "max_tokens": 100, "thinking": {"type": "enabled", "budget_tokens": 64}, "messages": user("Hi!")})).await.unwrap();
     let fin = s.final_message().await.unwrap();
     assert_eq!(fin.content.iter().map(|b| b.kind.as_str()).collect::<Vec<_>>(), ["thinking", "text"]);
@@ -189,6 +196,9 @@ async fn images_transcriptions_and_audio_return_results_or_jobs() {
     assert!(t["text"].as_str().unwrap().contains("memo.wav (3200 bytes, audio/wav)"));
     let logged = &m.requests(Some("/v1/audio/transcriptions")).await[0]["body"]["multipart"];
     assert!(logged.as_array().unwrap().iter().any(|p| p["name"] == "timestamp_granularities" && p["value"] == "word,segment"));
+    let from_reader = Part::reader("file", "note.mp3", std::io::Cursor::new(vec![1u8; 900]), None).await.unwrap();
+    let t = c.audio().transcriptions().create_and_wait(AudioSource::File(from_reader), json!({"model": "parakeet-tdt"}), quick()).await.unwrap();
+    assert!(t["text"].as_str().unwrap().contains("note.mp3 (900 bytes, audio/mpeg)"), "{t}");
     let missing = Part::path("file", dir.join("nope.wav"), None).await.unwrap_err();
     assert!(matches!(&missing, Error::InvalidRequest { field, .. } if field == "file"), "{missing}");
 
@@ -309,9 +319,10 @@ async fn gpu_and_hosted_agents() {
     assert_eq!(ha.health().await.unwrap()["status"], "ok");
     assert_eq!(ha.config().await.unwrap()["limit"], 3);
     let inst = ha.instances().options(RequestOptions::new().header("x-mock-job-ms", "0")).create(json!({"agent_type": "openclaw", "name": "Ops"})).await.unwrap();
-    let id = inst["instance"]["id"].as_str().unwrap().to_string();
+    let id = inst.id.clone();
+    assert_eq!(inst.agent_type, "openclaw");
     let i = ha.instances();
-    assert_eq!(i.rename(&id, "Ops 2").await.unwrap()["instance"]["name"], "Ops 2");
+    assert_eq!(i.rename(&id, "Ops 2").await.unwrap().name, "Ops 2");
     assert!(i.message(&id, user("ping")).await.unwrap()["content"].as_str().unwrap().contains("ping"));
     i.integrations().save(&id, json!({"kind": "telegram", "secret": "t0k"})).await.unwrap();
     assert_eq!(i.integrations().set_behavior(&id, "telegram", json!({"typing": false})).await.unwrap()["channel_behavior"]["typing"], false);
@@ -325,8 +336,8 @@ async fn gpu_and_hosted_agents() {
     i.mcp().add(&id, json!({"name": "docs", "url": "https://mcp.example.com"})).await.unwrap();
     assert_eq!(i.mcp().list(&id).await.unwrap()["servers"][0]["name"], "docs");
     i.mcp().remove(&id, "docs").await.unwrap();
-    assert_eq!(i.action(&id, "stop").await.unwrap()["instance"]["status"], "stopped");
-    assert_eq!(i.get(&id).await.unwrap()["instance"]["status"], "stopped");
+    assert_eq!(i.action(&id, "stop").await.unwrap().status, "stopped");
+    assert_eq!(i.get(&id).await.unwrap().status, "stopped");
     assert_eq!(i.list().await.unwrap()["instances"].as_array().unwrap().len(), 1);
     i.delete(&id).await.unwrap();
 }

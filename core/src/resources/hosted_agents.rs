@@ -8,6 +8,14 @@ use crate::call::CallArgs;
 use crate::client::Client;
 use crate::error::Result;
 use crate::reply::Reply;
+use crate::types::HostedAgent;
+
+/// The `instance` of an answer, typed.
+fn agent(r: Reply<Value>) -> Result<Reply<HostedAgent>> {
+    let v = r.body.get("instance").cloned().unwrap_or(r.body);
+    let body = serde_json::from_value(v.clone()).map_err(|e| crate::Error::decode(e.to_string(), v.to_string().as_bytes()))?;
+    Ok(Reply { body, meta: r.meta })
+}
 
 namespace!(
     /// `client.hosted_agents()`.
@@ -52,25 +60,25 @@ impl AgentInstances {
     }
 
     /// Creates an agent (`agent_type`: `openclaw` or `hermes`, `name`, `plan_slug`, …).
-    pub async fn create(&self, body: Value) -> Result<Reply<Value>> {
-        self.base.value("createHostedAgentInstance", self.base.body(body)?).await
+    pub async fn create(&self, body: Value) -> Result<Reply<HostedAgent>> {
+        agent(self.base.value("createHostedAgentInstance", self.base.body(body)?).await?)
     }
 
-    pub async fn get(&self, id: &str) -> Result<Reply<Value>> {
-        self.base.value("getHostedAgentInstance", self.on(id)).await
+    pub async fn get(&self, id: &str) -> Result<Reply<HostedAgent>> {
+        agent(self.base.value("getHostedAgentInstance", self.on(id)).await?)
     }
 
     pub async fn delete(&self, id: &str) -> Result<Reply<Value>> {
         self.base.value("destroyHostedAgentInstance", self.on(id)).await
     }
 
-    pub async fn rename(&self, id: &str, name: &str) -> Result<Reply<Value>> {
-        self.base.value("renameHostedAgentInstance", self.with_body(id, json!({"name": name}))?).await
+    pub async fn rename(&self, id: &str, name: &str) -> Result<Reply<HostedAgent>> {
+        agent(self.base.value("renameHostedAgentInstance", self.with_body(id, json!({"name": name}))?).await?)
     }
 
     /// `start`, `stop`, `restart` or `refresh`.
-    pub async fn action(&self, id: &str, action: &str) -> Result<Reply<Value>> {
-        self.base.value("actionHostedAgentInstance", self.on(id).path("action", action)).await
+    pub async fn action(&self, id: &str, action: &str) -> Result<Reply<HostedAgent>> {
+        agent(self.base.value("actionHostedAgentInstance", self.on(id).path("action", action)).await?)
     }
 
     /// Sends chat `messages` to the agent.

@@ -196,6 +196,11 @@ pub struct MessageStream {
 }
 
 impl MessageStream {
+    /// The next event, typed.
+    pub async fn next_typed(&mut self) -> Option<Result<crate::types::MessageStreamEvent>> {
+        Some(self.next().await?.and_then(|ev| ev.parse()))
+    }
+
     pub async fn next(&mut self) -> Option<Result<StreamEvent>> {
         let ev = self.inner.next().await?;
         if let Ok(e) = &ev {
