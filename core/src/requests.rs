@@ -3,6 +3,28 @@
 
 use serde_json::{json, Map, Value};
 
+/// What both builders hold: a JSON body with a `messages` array.
+#[derive(Clone, Debug)]
+struct Body(Map<String, Value>);
+
+impl Body {
+    fn new(fields: Value) -> Body {
+        let Value::Object(mut m) = fields else { unreachable!("builders pass objects") };
+        m.insert("messages".into(), json!([]));
+        Body(m)
+    }
+
+    fn message(&mut self, role: &str, content: Value) {
+        if let Some(Value::Array(m)) = self.0.get_mut("messages") {
+            m.push(json!({"role": role, "content": content}));
+        }
+    }
+
+    fn set(&mut self, name: String, value: Value) {
+        self.0.insert(name, value);
+    }
+}
+
 /// A chat completion request.
 ///
 /// ```
@@ -18,22 +40,17 @@ use serde_json::{json, Map, Value};
 /// ```
 #[derive(Clone, Debug)]
 pub struct ChatRequest {
-    body: Map<String, Value>,
+    body: Body,
 }
 
 impl ChatRequest {
     pub fn new(model: impl Into<String>) -> Self {
-        let mut body = Map::new();
-        body.insert("model".into(), json!(model.into()));
-        body.insert("messages".into(), json!([]));
-        ChatRequest { body }
+        ChatRequest { body: Body::new(json!({"model": model.into()})) }
     }
 
     /// Appends a message with any role and content (a string or content parts).
     pub fn message(mut self, role: &str, content: impl Into<Value>) -> Self {
-        if let Some(Value::Array(m)) = self.body.get_mut("messages") {
-            m.push(json!({"role": role, "content": content.into()}));
-        }
+        self.body.message(role, content.into());
         self
     }
 
@@ -63,14 +80,14 @@ impl ChatRequest {
 
     /// Any other parameter, documented or per-model (`thinking_mode`, `search_depth`, …).
     pub fn param(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.body.insert(name.into(), value.into());
+        self.body.set(name.into(), value.into());
         self
     }
 }
 
 impl From<ChatRequest> for Value {
     fn from(r: ChatRequest) -> Value {
-        Value::Object(r.body)
+        Value::Object(r.body.0)
     }
 }
 
@@ -83,22 +100,16 @@ impl From<ChatRequest> for Value {
 /// ```
 #[derive(Clone, Debug)]
 pub struct MessageRequest {
-    body: Map<String, Value>,
+    body: Body,
 }
 
 impl MessageRequest {
     pub fn new(model: impl Into<String>, max_tokens: u64) -> Self {
-        let mut body = Map::new();
-        body.insert("model".into(), json!(model.into()));
-        body.insert("max_tokens".into(), json!(max_tokens));
-        body.insert("messages".into(), json!([]));
-        MessageRequest { body }
+        MessageRequest { body: Body::new(json!({"model": model.into(), "max_tokens": max_tokens})) }
     }
 
     pub fn message(mut self, role: &str, content: impl Into<Value>) -> Self {
-        if let Some(Value::Array(m)) = self.body.get_mut("messages") {
-            m.push(json!({"role": role, "content": content.into()}));
-        }
+        self.body.message(role, content.into());
         self
     }
 
@@ -120,13 +131,13 @@ impl MessageRequest {
     }
 
     pub fn param(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.body.insert(name.into(), value.into());
+        self.body.set(name.into(), value.into());
         self
     }
 }
 
 impl From<MessageRequest> for Value {
     fn from(r: MessageRequest) -> Value {
-        Value::Object(r.body)
+        Value::Object(r.body.0)
     }
 }
