@@ -6,17 +6,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MOCK := target/debug/empirio-mock
 
-.PHONY: demo test build venv bench-mock
+.PHONY: demo test build venv python bench-mock
 
 ## Start the mock gateway and call it: raw HTTP first, then each SDK's examples.
 demo: build
 	$(CARGO) build -q -p empiriolabs --examples
 	bash tests/demo.sh $(MOCK)
 
-## Every test: Rust unit and doc tests, then the conformance suite against the mock gateway.
-test: build venv
+## Every test: Rust unit and doc tests, the conformance suite against the mock gateway, then
+## the Python package's own suite.
+test: build venv python
 	$(CARGO) test --workspace
-	$(PY) -m pytest tests/conformance -q
+	$(PY) -m pytest tests/conformance bindings-python/tests -q
+
+## Builds the Python extension (debug, in the shared target/) into the venv.
+python: venv
+	VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin develop --quiet -m bindings-python/Cargo.toml
 
 build:
 	$(CARGO) build --workspace --bins

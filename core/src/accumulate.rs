@@ -26,6 +26,14 @@ pub fn text_delta(flavor: StreamFlavor, data: &Value) -> Option<&str> {
     }
 }
 
+/// Appends `piece` to the string `obj[field]` in place (a long stream stays linear).
+fn append(obj: &mut Value, field: &str, piece: &str) {
+    match obj.get_mut(field) {
+        Some(Value::String(s)) => s.push_str(piece),
+        _ => obj[field] = Value::String(piece.to_string()),
+    }
+}
+
 /// Folds `chat.completion.chunk`s into one `chat.completion`: text, reasoning and tool-call
 /// argument deltas joined per choice and per tool-call index.
 #[derive(Debug, Default)]
@@ -59,8 +67,7 @@ impl ChatAccumulator {
             let msg = &mut choice["message"];
             for field in ["content", "reasoning_content", "refusal"] {
                 if let Some(piece) = delta.get(field).and_then(Value::as_str) {
-                    let joined = format!("{}{piece}", msg.get(field).and_then(Value::as_str).unwrap_or(""));
-                    msg[field] = json!(joined);
+                    append(msg, field, piece);
                 }
             }
             if let Some(role) = delta.get("role").filter(|r| !r.is_null()) {
@@ -83,8 +90,7 @@ impl ChatAccumulator {
                     call["function"]["name"] = name.clone();
                 }
                 if let Some(args) = tc.pointer("/function/arguments").and_then(Value::as_str) {
-                    let joined = format!("{}{args}", call["function"]["arguments"].as_str().unwrap_or(""));
-                    call["function"]["arguments"] = json!(joined);
+                    append(&mut call["function"], "arguments", args);
                 }
             }
         }
@@ -124,10 +130,6 @@ impl MessageAccumulator {
                 let i = ev.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
                 let Some(block) = self.message.as_mut().and_then(|m| m.pointer_mut(&format!("/content/{i}"))) else { return };
                 let d = &ev["delta"];
-                let append = |block: &mut Value, field: &str, piece: &str| {
-                    let joined = format!("{}{piece}", block.get(field).and_then(Value::as_str).unwrap_or(""));
-                    block[field] = json!(joined);
-                };
                 match d.get("type").and_then(Value::as_str) {
                     Some("text_delta") => append(block, "text", d["text"].as_str().unwrap_or("")),
                     Some("thinking_delta") => append(block, "thinking", d["thinking"].as_str().unwrap_or("")),

@@ -30,7 +30,8 @@ pub struct Pager {
 }
 
 impl Pager {
-    pub(crate) fn new(client: Client, op: &'static str, args: CallArgs) -> Pager {
+    /// A walk over operation `op` (one that pages with `before` / `next_cursor`), from `args`.
+    pub fn new(client: Client, op: &'static str, args: CallArgs) -> Pager {
         Pager { client, op, args, cursor: None, done: false, buffer: VecDeque::new(), last: None }
     }
 

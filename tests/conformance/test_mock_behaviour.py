@@ -12,7 +12,7 @@ import time
 import httpx
 import pytest
 
-from conftest import MOCK_BIN, ROOT, spec_operations, start_mock, stop_mock
+from mock_process import MOCK_BIN, ROOT, spec_operations, start_mock, stop_mock
 
 
 # ── Process lifecycle ────────────────────────────────────────────────────────

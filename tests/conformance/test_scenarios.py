@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from conftest import spec_operations
+from mock_process import spec_operations
 from scenario_runner import (
     ERROR_KINDS, NON_IDEMPOTENT, SCENARIO_DIR, STREAM_FLAVOR, STREAM_REASONS, Runner, SseEvent, StreamFailure,
     check_outcome, check_request_log, classify, is_retryable, load_scenarios, match, operation_table, sse_events,

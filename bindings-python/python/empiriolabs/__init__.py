@@ -1,0 +1,50 @@
+"""Official Python SDK for the EmpirioLabs AI gateway.
+
+>>> from empiriolabs import EmpirioLabs
+>>> client = EmpirioLabs()  # doctest: +SKIP
+"""
+
+import os as _os
+
+from . import _native
+from ._client import APIResponse, AsyncEmpirioLabs, EmpirioLabs, Page
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    EmpirioLabsError,
+    InsufficientCreditsError,
+    InternalServerError,
+    InvalidRequestError,
+    JobExpiredError,
+    JobFailedError,
+    JobTimeoutError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    StreamError,
+    UnprocessableEntityError,
+)
+from ._jobs import AsyncJob, Job
+from ._models import Obj
+from ._streaming import AsyncStream, SpeechStream, Stream
+
+__version__ = _native.__version__
+
+# A forked child must not use the parent's I/O threads or pooled connections.
+if hasattr(_os, "register_at_fork"):
+    _os.register_at_fork(after_in_child=_native.reset_after_fork)
+
+__all__ = [
+    "EmpirioLabs", "AsyncEmpirioLabs", "APIResponse", "Page", "Obj", "Stream", "AsyncStream", "SpeechStream", "Job", "AsyncJob",
+    "EmpirioLabsError", "ConfigurationError", "InvalidRequestError", "APIError", "APIStatusError", "BadRequestError",
+    "AuthenticationError", "InsufficientCreditsError", "PermissionDeniedError", "NotFoundError", "ConflictError",
+    "UnprocessableEntityError", "RateLimitError", "InternalServerError", "APIConnectionError", "APITimeoutError",
+    "StreamError", "APIResponseValidationError", "JobFailedError", "JobExpiredError", "JobTimeoutError",
+]

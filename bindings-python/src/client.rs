@@ -1,0 +1,277 @@
+//! `_native.Client`: settings kept in Python's hands, the core client built lazily (and again
+//! after `fork()`), and one entry point for every operation, blocking or async.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use empiriolabs::upload::Part;
+use empiriolabs::{CallArgs, Outcome, Payload, RequestOptions};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+use serde_json::Value;
+
+use crate::convert::{from_py, meta, to_py};
+use crate::errors::to_pyerr;
+use crate::runtime::{block_on, into_future};
+
+/// Bumped in a forked child: every client rebuilds its connection pool there.
+pub static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
+
+#[derive(Clone, Debug, Default)]
+struct Settings {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<f64>,
+    connect_timeout: Option<f64>,
+    stream_idle_timeout: Option<f64>,
+    max_retries: Option<u32>,
+    headers: Vec<(String, String)>,
+    user_agent: Option<String>,
+}
+
+#[pyclass(module = "empiriolabs._native", frozen)]
+pub struct Client {
+    settings: Settings,
+    core: Mutex<Option<(u64, empiriolabs::Client)>>,
+}
+
+fn secs(name: &str, v: Option<f64>) -> PyResult<Option<Duration>> {
+    match v {
+        None => Ok(None),
+        Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
+        Some(s) => Err(pyo3::exceptions::PyValueError::new_err(format!("{name} must be a positive number of seconds, got {s}"))),
+    }
+}
+
+impl Client {
+    pub fn core(&self) -> PyResult<empiriolabs::Client> {
+        let generation = FORK_GENERATION.load(Ordering::Relaxed);
+        let mut slot = self.core.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((g, c)) = slot.as_ref() {
+            if *g == generation {
+                return Ok(c.clone());
+            }
+        }
+        let s = &self.settings;
+        let mut b = empiriolabs::Client::builder();
+        if let Some(k) = &s.api_key {
+            b = b.api_key(k);
+        }
+        if let Some(u) = &s.base_url {
+            b = b.base_url(u);
+        }
+        if let Some(t) = secs("timeout", s.timeout)? {
+            b = b.timeout(t);
+        }
+        if let Some(t) = secs("connect_timeout", s.connect_timeout)? {
+            b = b.connect_timeout(t);
+        }
+        if let Some(t) = secs("stream_idle_timeout", s.stream_idle_timeout)? {
+            b = b.stream_idle_timeout(t);
+        }
+        if let Some(n) = s.max_retries {
+            b = b.max_retries(n);
+        }
+        for (k, v) in &s.headers {
+            b = b.default_header(k, v);
+        }
+        if let Some(ua) = &s.user_agent {
+            b = b.user_agent(ua);
+        }
+        let client = b.build().map_err(to_pyerr)?;
+        *slot = Some((generation, client.clone()));
+        Ok(client)
+    }
+}
+
+/// Per-call options from the Python layer's dict.
+fn options(opts: Option<&Bound<'_, PyDict>>) -> PyResult<RequestOptions> {
+    let mut o = RequestOptions::new();
+    let Some(d) = opts else { return Ok(o) };
+    if let Some(v) = d.get_item("timeout")?.filter(|v| !v.is_none()) {
+        o = o.timeout(secs("timeout", Some(v.extract()?))?.expect("checked"));
+    }
+    if let Some(v) = d.get_item("stream_idle_timeout")?.filter(|v| !v.is_none()) {
+        o = o.stream_idle_timeout(secs("stream_idle_timeout", Some(v.extract()?))?.expect("checked"));
+    }
+    if let Some(v) = d.get_item("max_retries")?.filter(|v| !v.is_none()) {
+        o = o.max_retries(v.extract()?);
+    }
+    if let Some(h) = d.get_item("headers")?.filter(|v| !v.is_none()) {
+        for (k, v) in h.extract::<HashMap<String, String>>()? {
+            o = o.header(k, v);
+        }
+    }
+    Ok(o)
+}
+
+/// A file part from the Python layer: `(field, filename, content_type, bytes)`.
+type FilePart = (String, Option<String>, Option<String>, Vec<u8>);
+
+#[allow(clippy::too_many_arguments)]
+fn args(
+    path: Option<HashMap<String, String>>,
+    query: Option<Vec<(String, String)>>,
+    body: Option<&Bound<'_, PyAny>>,
+    files: Option<Vec<FilePart>>,
+    method: Option<String>,
+    opts: Option<&Bound<'_, PyDict>>,
+) -> PyResult<CallArgs> {
+    let mut a = CallArgs::new().options(options(opts)?);
+    for (k, v) in path.unwrap_or_default() {
+        a = a.path(k, v);
+    }
+    for (k, v) in query.unwrap_or_default() {
+        a = a.query(k, v);
+    }
+    let body = match body {
+        Some(b) if !b.is_none() => Some(from_py("the request body", b)?),
+        _ => None,
+    };
+    a.body = match (files, body) {
+        (Some(files), body) if !files.is_empty() => {
+            let mut parts: Vec<Part> = files.into_iter().map(|(name, filename, ct, data)| Part::bytes(name, filename.unwrap_or_else(|| "upload".into()), data, ct.as_deref())).collect();
+            if let Some(Value::Object(fields)) = body {
+                for (k, v) in fields {
+                    let text = match v {
+                        Value::String(s) => s,
+                        Value::Array(items) => items.iter().map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string())).collect::<Vec<_>>().join(","),
+                        Value::Null => continue,
+                        other => other.to_string(),
+                    };
+                    parts.push(Part::text(k, text));
+                }
+            }
+            Payload::Multipart(parts)
+        }
+        (_, Some(v)) => Payload::Json(v),
+        (_, None) => Payload::None,
+    };
+    if let Some(m) = method {
+        a = a.method(m);
+    }
+    Ok(a)
+}
+
+/// `(kind, payload, meta)`: kind is `json`, `text`, `stream` or `job`.
+fn outcome(py: Python<'_>, out: empiriolabs::Result<Outcome>) -> PyResult<Py<PyAny>> {
+    let out = out.map_err(to_pyerr)?;
+    let (kind, payload, m) = match out {
+        Outcome::Json(r) => {
+            let v: Value = r.value().map_err(to_pyerr)?;
+            ("json", to_py(py, &v)?, meta(py, &r.meta)?)
+        }
+        Outcome::Text(r) => ("text", r.text().into_pyobject(py)?.into_any().unbind(), meta(py, &r.meta)?),
+        Outcome::Stream(s) => {
+            let m = meta(py, s.meta())?;
+            ("stream", Py::new(py, crate::stream::Stream::new(s))?.into_any(), m)
+        }
+        Outcome::Job(j) => {
+            let m = j.created_meta().map(|m| meta(py, m)).transpose()?.unwrap_or_else(|| PyDict::new(py).into_any().unbind());
+            ("job", Py::new(py, crate::job::Job::from(j))?.into_any(), m)
+        }
+    };
+    Ok(PyTuple::new(py, [kind.into_pyobject(py)?.into_any().unbind(), payload, m])?.into_any().unbind())
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (api_key=None, base_url=None, timeout=None, connect_timeout=None, stream_idle_timeout=None, max_retries=None, default_headers=None, user_agent=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        api_key: Option<String>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        stream_idle_timeout: Option<f64>,
+        max_retries: Option<u32>,
+        default_headers: Option<HashMap<String, String>>,
+        user_agent: Option<String>,
+    ) -> PyResult<Client> {
+        let settings = Settings { api_key, base_url, timeout, connect_timeout, stream_idle_timeout, max_retries, headers: default_headers.unwrap_or_default().into_iter().collect(), user_agent };
+        let c = Client { settings, core: Mutex::new(None) };
+        c.core()?;
+        Ok(c)
+    }
+
+    #[getter]
+    fn base_url(&self) -> PyResult<String> {
+        Ok(self.core()?.base_url().to_string())
+    }
+
+    #[getter]
+    fn has_api_key(&self) -> PyResult<bool> {
+        Ok(self.core()?.config().api_key().is_some())
+    }
+
+    /// Calls operation `op_id` and blocks (interpreter released) until it answers.
+    #[pyo3(signature = (op_id, path=None, query=None, body=None, files=None, method=None, options=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn invoke(
+        &self,
+        py: Python<'_>,
+        op_id: String,
+        path: Option<HashMap<String, String>>,
+        query: Option<Vec<(String, String)>>,
+        body: Option<Bound<'_, PyAny>>,
+        files: Option<Vec<FilePart>>,
+        method: Option<String>,
+        options: Option<Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let core = self.core()?;
+        let a = args(path, query, body.as_ref(), files, method, options.as_ref())?;
+        let out = block_on(py, async move { core.invoke(&op_id, a).await })?;
+        outcome(py, out)
+    }
+
+    /// The same, as an awaitable.
+    #[pyo3(signature = (op_id, path=None, query=None, body=None, files=None, method=None, options=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn ainvoke<'py>(
+        &self,
+        py: Python<'py>,
+        op_id: String,
+        path: Option<HashMap<String, String>>,
+        query: Option<Vec<(String, String)>>,
+        body: Option<Bound<'py, PyAny>>,
+        files: Option<Vec<FilePart>>,
+        method: Option<String>,
+        options: Option<Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let core = self.core()?;
+        let a = args(path, query, body.as_ref(), files, method, options.as_ref())?;
+        into_future(py, async move { core.invoke(&op_id, a).await }, outcome)
+    }
+
+    /// A lazy walk over the pages of a cursor-paged operation.
+    #[pyo3(signature = (op_id, query=None, options=None))]
+    fn pager(&self, op_id: String, query: Option<Vec<(String, String)>>, options: Option<Bound<'_, PyDict>>) -> PyResult<crate::pager::Pager> {
+        let op = empiriolabs::operations::find(&op_id).ok_or_else(|| pyo3::exceptions::PyValueError::new_err(format!("`{op_id}` is not an operation")))?;
+        let a = args(None, query, None, None, None, options.as_ref())?;
+        Ok(crate::pager::Pager::new(empiriolabs::Pager::new(self.core()?, op.id, a)))
+    }
+
+    /// The same, as an awaitable.
+    #[pyo3(signature = (task_id, timeout=None, poll_initial=0.5, poll_max=5.0))]
+    fn aagent_wait<'py>(&self, py: Python<'py>, task_id: String, timeout: Option<f64>, poll_initial: f64, poll_max: f64) -> PyResult<Bound<'py, PyAny>> {
+        let core = self.core()?;
+        let opts = crate::job::wait_options(timeout, poll_initial, poll_max, None)?;
+        into_future(py, async move { core.agents().task(task_id).wait(opts).await }, agent_state)
+    }
+
+    /// Waits for agent task `task_id` to finish (`completed`, `failed` raises, `stopped`).
+    #[pyo3(signature = (task_id, timeout=None, poll_initial=0.5, poll_max=5.0))]
+    fn agent_wait(&self, py: Python<'_>, task_id: String, timeout: Option<f64>, poll_initial: f64, poll_max: f64) -> PyResult<Py<PyAny>> {
+        let core = self.core()?;
+        let opts = crate::job::wait_options(timeout, poll_initial, poll_max, None)?;
+        let state = block_on(py, async move { core.agents().task(task_id).wait(opts).await })?;
+        agent_state(py, state)
+    }
+}
+
+fn agent_state(py: Python<'_>, state: empiriolabs::Result<empiriolabs::types::AgentTaskState>) -> PyResult<Py<PyAny>> {
+    to_py(py, &serde_json::to_value(state.map_err(to_pyerr)?).unwrap_or(Value::Null))
+}
