@@ -6,10 +6,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MOCK := target/debug/empirio-mock
 
-.PHONY: demo test build venv python bench-mock
+.PHONY: demo test build venv python bench-mock bench-python
 
 ## Start the mock gateway and call it: raw HTTP first, then each SDK's examples.
-demo: build
+demo: build python
 	$(CARGO) build -q -p empiriolabs --examples
 	bash tests/demo.sh $(MOCK)
 
@@ -32,6 +32,12 @@ $(VENV)/.installed: tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 	touch $@
+
+## The Python package against openai and raw httpx, release builds (not part of `make test`).
+bench-python: venv
+	$(CARGO) build --release -p empirio-mock
+	VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin develop --release --quiet -m bindings-python/Cargo.toml
+	$(PY) tests/bench/bench_python.py
 
 ## The mock gateway against a bare hyper server, release build (not part of `make test`).
 bench-mock:

@@ -50,3 +50,8 @@ for example in chat_stream video_job agent_run; do
   say "Rust SDK: cargo run -p empiriolabs --example $example"
   target/debug/examples/$example
 done
+
+if [ -x .venv/bin/python ]; then
+  say "Python SDK: python bindings-python/examples/quickstart.py"
+  .venv/bin/python bindings-python/examples/quickstart.py
+fi

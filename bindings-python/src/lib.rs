@@ -19,6 +19,12 @@ fn reset_after_fork() {
     client::FORK_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// Called at interpreter exit (registered with `atexit`): stops the I/O threads first.
+#[pyfunction]
+fn shutdown(py: Python<'_>) {
+    runtime::shutdown(py);
+}
+
 /// Every operation of the gateway: `(operation_id, method, path)`.
 #[pyfunction]
 fn operations() -> Vec<(&'static str, &'static str, &'static str)> {
@@ -33,6 +39,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pager::Pager>()?;
     m.add("NativeError", m.py().get_type::<errors::NativeError>())?;
     m.add_function(wrap_pyfunction!(reset_after_fork, m)?)?;
+    m.add_function(wrap_pyfunction!(shutdown, m)?)?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -19,6 +19,20 @@ pub fn runtime() -> Arc<tokio::runtime::Runtime> {
     .clone()
 }
 
+/// Stops the runtime at interpreter exit, before finalization: pending I/O is abandoned, and a
+/// worker that is handing a result to Python can finish (the interpreter is released while we
+/// wait), so no thread touches a finalizing interpreter.
+pub fn shutdown(py: Python<'_>) {
+    let taken = RUNTIME.lock().unwrap_or_else(|p| p.into_inner()).take();
+    if let Some(rt) = taken {
+        match Arc::try_unwrap(rt) {
+            Ok(rt) => py.detach(|| rt.shutdown_timeout(Duration::from_millis(500))),
+            // Still borrowed by a call in flight on another thread: leave it to the OS.
+            Err(shared) => std::mem::forget(shared),
+        }
+    }
+}
+
 /// Forgets the parent's runtime in a forked child (dropping it would wait for threads that
 /// are gone); the next call builds a fresh one.
 pub fn forget_after_fork() {

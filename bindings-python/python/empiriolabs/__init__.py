@@ -4,6 +4,7 @@
 >>> client = EmpirioLabs()  # doctest: +SKIP
 """
 
+import atexit as _atexit
 import os as _os
 
 from . import _native
@@ -40,6 +41,8 @@ __version__ = _native.__version__
 # A forked child must not use the parent's I/O threads or pooled connections.
 if hasattr(_os, "register_at_fork"):
     _os.register_at_fork(after_in_child=_native.reset_after_fork)
+# The I/O threads stop before the interpreter finalizes, so none of them can touch it after.
+_atexit.register(_native.shutdown)
 
 __all__ = [
     "EmpirioLabs", "AsyncEmpirioLabs", "APIResponse", "Page", "Obj", "Stream", "AsyncStream", "SpeechStream", "Job", "AsyncJob",
