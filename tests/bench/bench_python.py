@@ -175,7 +175,7 @@ def run_child(workload, client_kind, url, key):
     cmd = [sys.executable, __file__, "--child", workload, client_kind, url, key]
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     if res.returncode != 0:
-        raise RuntimeError(f"{workload}/{client_kind} failed:\n{res.stderr[-2000:]}")
+        raise RuntimeError(f"{workload}/{client_kind} failed (exit {res.returncode}):\n{res.stderr[-2000:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 

@@ -11,6 +11,7 @@ from ._errors import from_native
 from ._jobs import AsyncJob, Job
 from ._models import Obj, wrap
 from ._pagination import AsyncPager, SyncPager
+from . import _resources as _r
 from ._resources import NAMESPACES
 from ._streaming import AsyncSpeechStream, AsyncStream, SpeechStream, Stream
 
@@ -42,6 +43,31 @@ class APIResponse:
 
 class _BaseClient:
     _is_async = False
+
+    # Declared for editors and type checkers; `__init__` builds one of each.
+    chat: _r.Chat
+    completions: _r.Completions
+    responses: _r.Responses
+    messages: _r.Messages
+    embeddings: _r.Embeddings
+    reranks: _r.Reranks
+    models: _r.Models
+    images: _r.Images
+    videos: _r.Videos
+    templates: _r.Templates
+    three_d: _r.ThreeD
+    audio: _r.Audio
+    voices: _r.Voices
+    search: _r.Search
+    research: _r.Research
+    answer: _r.Answer
+    detect: _r.Detect
+    agents: _r.Agents
+    account: _r.Account
+    playground: _r.Playground
+    jobs: _r.Jobs
+    gpu: _r.Gpu
+    hosted_agents: _r.HostedAgents
 
     def __init__(self, *, api_key: str | None = None, base_url: str | None = None, timeout: float | None = None,
                  max_retries: int | None = None, default_headers: dict[str, str] | None = None,

@@ -107,26 +107,28 @@ class Models(_Resource):
 
 # ── Media ────────────────────────────────────────────────────────────────────
 
-class _FamilyTemplates(_Resource):
-    _list = _get = ""
-
+class ImageTemplates(_Resource):
     def list(self, **params: Any):
-        return self._do(self._list, params, query=True, page=True)
+        return self._do("listImageTemplates", params, query=True, page=True)
 
     def retrieve(self, slug: str, **params: Any):
-        return self._do(self._get, params, path={"slug": slug}, query=True)
+        return self._do("getImageTemplate", params, path={"slug": slug}, query=True)
 
 
-class ImageTemplates(_FamilyTemplates):
-    _list, _get = "listImageTemplates", "getImageTemplate"
+class VideoTemplates(_Resource):
+    def list(self, **params: Any):
+        return self._do("listVideoTemplates", params, query=True, page=True)
+
+    def retrieve(self, slug: str, **params: Any):
+        return self._do("getVideoTemplate", params, path={"slug": slug}, query=True)
 
 
-class VideoTemplates(_FamilyTemplates):
-    _list, _get = "listVideoTemplates", "getVideoTemplate"
+class Templates(_Resource):
+    def list(self, **params: Any):
+        return self._do("listGenerationTemplates", params, query=True, page=True)
 
-
-class Templates(_FamilyTemplates):
-    _list, _get = "listGenerationTemplates", "getGenerationTemplate"
+    def retrieve(self, slug: str, **params: Any):
+        return self._do("getGenerationTemplate", params, path={"slug": slug}, query=True)
 
 
 class _Waits(_Resource):
