@@ -246,6 +246,18 @@ impl Client {
         into_future(py, async move { core.invoke(&op_id, a).await }, outcome)
     }
 
+    /// Downloads a generated output URL (no key is sent) and returns its bytes.
+    fn download(&self, py: Python<'_>, url: String) -> PyResult<Py<PyAny>> {
+        let core = self.core()?;
+        let got = block_on(py, async move { core.download(&url).await })?;
+        bytes(py, got)
+    }
+
+    fn adownload<'py>(&self, py: Python<'py>, url: String) -> PyResult<Bound<'py, PyAny>> {
+        let core = self.core()?;
+        into_future(py, async move { core.download(&url).await }, bytes)
+    }
+
     /// A lazy walk over the pages of a cursor-paged operation.
     #[pyo3(signature = (op_id, query=None, options=None))]
     fn pager(&self, op_id: String, query: Option<Vec<(String, String)>>, options: Option<Bound<'_, PyDict>>) -> PyResult<crate::pager::Pager> {
@@ -270,6 +282,10 @@ impl Client {
         let state = block_on(py, async move { core.agents().task(task_id).wait(opts).await })?;
         agent_state(py, state)
     }
+}
+
+fn bytes(py: Python<'_>, b: empiriolabs::Result<bytes::Bytes>) -> PyResult<Py<PyAny>> {
+    Ok(pyo3::types::PyBytes::new(py, &b.map_err(to_pyerr)?).into_any().unbind())
 }
 
 fn agent_state(py: Python<'_>, state: empiriolabs::Result<empiriolabs::types::AgentTaskState>) -> PyResult<Py<PyAny>> {

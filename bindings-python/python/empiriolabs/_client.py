@@ -154,6 +154,20 @@ class EmpirioLabs(_BaseClient):
     def _job_handle(self, job_id: str) -> Job:
         return Job(_native.Job.attach(self._native, job_id))
 
+    def download(self, url: str) -> bytes:
+        """The bytes behind a generated output URL (signed for 7 days; no key is sent)."""
+        try:
+            return self._native.download(url)
+        except _native.NativeError as e:
+            raise from_native(e) from None
+
+    def download_to(self, url: str, path: "str | os.PathLike[str]") -> int:
+        """Saves a generated output URL to `path`; returns the number of bytes written."""
+        data = self.download(url)
+        with open(path, "wb") as f:
+            f.write(data)
+        return len(data)
+
     def __enter__(self) -> "EmpirioLabs":
         return self
 
@@ -188,6 +202,18 @@ class AsyncEmpirioLabs(_BaseClient):
 
     def _job_handle(self, job_id: str) -> AsyncJob:
         return AsyncJob(_native.Job.attach(self._native, job_id))
+
+    async def download(self, url: str) -> bytes:
+        try:
+            return await self._native.adownload(url)
+        except _native.NativeError as e:
+            raise from_native(e) from None
+
+    async def download_to(self, url: str, path: "str | os.PathLike[str]") -> int:
+        data = await self.download(url)
+        with open(path, "wb") as f:
+            f.write(data)
+        return len(data)
 
     async def __aenter__(self) -> "AsyncEmpirioLabs":
         return self
