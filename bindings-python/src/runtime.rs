@@ -89,6 +89,16 @@ impl AbortOnCancel {
     }
 }
 
+/// An asyncio future that already holds `value` (for answers ready without waiting).
+pub fn ready_future<'py>(py: Python<'py>, value: PyResult<Py<PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+    let fut = py.import("asyncio")?.call_method0("get_running_loop")?.call_method0("create_future")?;
+    match value {
+        Ok(v) => fut.call_method1("set_result", (v,))?,
+        Err(e) => fut.call_method1("set_exception", (e.into_value(py),))?,
+    };
+    Ok(fut)
+}
+
 /// Runs `fut` on the runtime and returns an asyncio future for its converted result.
 pub fn into_future<'py, F, T>(py: Python<'py>, fut: F, convert: fn(Python<'_>, T) -> PyResult<Py<PyAny>>) -> PyResult<Bound<'py, PyAny>>
 where

@@ -14,7 +14,7 @@ use tokio::sync::Mutex;
 
 use crate::convert::{meta, to_py};
 use crate::errors::to_pyerr;
-use crate::runtime::{block_on, into_future};
+use crate::runtime::{block_on, into_future, ready_future};
 
 enum Acc {
     Chat(ChatAccumulator),
@@ -127,11 +127,26 @@ impl Stream {
     }
 
     fn anext<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        // A buffered event completes at once, without a task or a cross-thread callback.
+        if let Ok(mut st) = self.state.try_lock() {
+            let rt = crate::runtime::runtime();
+            let _ctx = rt.enter();
+            if let Some(ready) = st.next().now_or_never() {
+                return ready_future(py, value_or_none(py, ready));
+            }
+        }
         let state = self.state.clone();
         into_future(py, async move { state.lock().await.next().await }, value_or_none)
     }
 
     fn anext_text<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        if let Ok(mut st) = self.state.try_lock() {
+            let rt = crate::runtime::runtime();
+            let _ctx = rt.enter();
+            if let Some(ready) = st.next_text().now_or_never() {
+                return ready_future(py, text_or_none(py, ready));
+            }
+        }
         let state = self.state.clone();
         into_future(py, async move { state.lock().await.next_text().await }, text_or_none)
     }
