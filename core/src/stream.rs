@@ -91,6 +91,10 @@ impl EventStream {
     /// loses no event.
     pub async fn next(&mut self) -> Option<Result<StreamEvent>> {
         loop {
+            // After close or a failure, events already decoded stay unread.
+            if self.finished {
+                return None;
+            }
             if let Some(raw) = self.decoder.next_event() {
                 match self.interpret(raw) {
                     Step::Done => {
@@ -106,9 +110,6 @@ impl EventStream {
                     }
                     Step::Fail(e) => return self.fail(e),
                 }
-            }
-            if self.finished {
-                return None;
             }
             let body = self.body.as_mut()?;
             let chunk = match tokio::time::timeout(self.idle, body.next()).await {

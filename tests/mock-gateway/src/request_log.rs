@@ -80,8 +80,9 @@ impl RequestLog {
     }
 
     fn update(&self, seq: u64, f: impl FnOnce(&mut Entry)) {
+        // Concurrent requests finish recording in any order, so search (newest first) by seq.
         let mut e = self.entries.lock().unwrap();
-        if let Ok(i) = e.binary_search_by_key(&seq, |x| x.seq) {
+        if let Some(i) = e.iter().rposition(|x| x.seq == seq) {
             f(&mut e[i]);
         }
     }
@@ -98,16 +99,19 @@ impl RequestLog {
         self.entries.lock().unwrap().clear();
     }
 
-    /// Entries oldest first, filtered by exact path and method where given.
+    /// Entries in arrival order (by seq), filtered by exact path and method where given.
     pub fn list(&self, path: Option<&str>, method: Option<&str>) -> Vec<Entry> {
-        self.entries
+        let mut out: Vec<Entry> = self
+            .entries
             .lock()
             .unwrap()
             .iter()
             .filter(|e| path.is_none_or(|p| e.path == p))
             .filter(|e| method.is_none_or(|m| e.method.eq_ignore_ascii_case(m)))
             .cloned()
-            .collect()
+            .collect();
+        out.sort_by_key(|e| e.seq);
+        out
     }
 }
 
