@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 create_exception!(_native, NativeError, pyo3::exceptions::PyException, "An SDK error; args[0] is a dict of its fields.");
 
-fn fields(e: &Error) -> Value {
+pub fn fields(e: &Error) -> Value {
     let mut v = json!({"message": e.to_string(), "status": e.status(), "request_id": e.request_id()});
     let extra = match e {
         Error::Config(_) => json!({"kind": "config"}),
@@ -48,7 +48,12 @@ fn fields(e: &Error) -> Value {
 }
 
 pub fn to_pyerr(e: Error) -> PyErr {
-    Python::attach(|py| match crate::convert::to_py(py, &fields(&e)) {
+    from_fields(&fields(&e))
+}
+
+/// The `NativeError` for an error already turned into its fields (kept to raise it again).
+pub fn from_fields(f: &Value) -> PyErr {
+    Python::attach(|py| match crate::convert::to_py(py, f) {
         Ok(d) => NativeError::new_err((d,)),
         Err(conv) => conv,
     })

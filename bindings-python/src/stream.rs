@@ -6,14 +6,15 @@ use std::sync::Arc;
 
 use empiriolabs::accumulate::{text_delta, ChatAccumulator, MessageAccumulator};
 use empiriolabs::operations::StreamFlavor;
-use empiriolabs::{EventStream, Result as CoreResult, StreamEvent};
+use empiriolabs::{EventStream, StreamEvent};
 use futures_util::FutureExt;
 use pyo3::prelude::*;
 use serde_json::Value;
-use tokio::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::{Mutex, Notify};
 
 use crate::convert::{meta, to_py};
-use crate::errors::to_pyerr;
+use crate::errors::from_fields;
 use crate::runtime::{block_on, into_future, ready_future};
 
 enum Acc {
@@ -22,9 +23,14 @@ enum Acc {
     None,
 }
 
+/// What a read gives: an item, the end, or a failure (as error fields, so it can be raised
+/// again by a later `final_value`).
+type Read<T> = Option<Result<T, Value>>;
+
 struct State {
     s: EventStream,
     acc: Acc,
+    failure: Option<Value>,
 }
 
 impl State {
@@ -36,19 +42,28 @@ impl State {
         }
     }
 
-    async fn next(&mut self) -> Option<CoreResult<Value>> {
-        let ev = self.s.next().await?;
-        Some(ev.map(|e| {
-            self.take(&e);
-            e.data
-        }))
+    fn fail<T>(&mut self, e: empiriolabs::Error) -> Read<T> {
+        let f = crate::errors::fields(&e);
+        self.failure = Some(f.clone());
+        self.acc = Acc::None;
+        Some(Err(f))
     }
 
-    async fn next_text(&mut self) -> Option<CoreResult<String>> {
+    async fn next(&mut self) -> Read<Value> {
+        match self.s.next().await? {
+            Ok(e) => {
+                self.take(&e);
+                Some(Ok(e.data))
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    async fn next_text(&mut self) -> Read<String> {
         let flavor = self.s.flavor();
         loop {
             match self.s.next().await? {
-                Err(e) => return Some(Err(e)),
+                Err(e) => return self.fail(e),
                 Ok(e) => {
                     self.take(&e);
                     if let Some(t) = text_delta(flavor, &e.data).filter(|t| !t.is_empty()) {
@@ -58,11 +73,36 @@ impl State {
             }
         }
     }
+
+    /// Reads the rest; the accumulated object, or the stream's failure (now or earlier).
+    async fn finish(&mut self) -> Read<Value> {
+        while let Some(ev) = self.next().await {
+            if let Err(f) = ev {
+                return Some(Err(f));
+            }
+        }
+        if let Some(f) = &self.failure {
+            return Some(Err(f.clone()));
+        }
+        match std::mem::replace(&mut self.acc, Acc::None) {
+            Acc::Chat(a) => Some(Ok(a.finish())),
+            Acc::Message(a) => Some(Ok(a.finish())),
+            Acc::None => None,
+        }
+    }
+}
+
+/// Lets `close()` interrupt a read that is waiting on another thread.
+#[derive(Default)]
+struct Closer {
+    closed: AtomicBool,
+    wake: Notify,
 }
 
 #[pyclass(module = "empiriolabs._native", frozen)]
 pub struct Stream {
     state: Arc<Mutex<State>>,
+    closer: Arc<Closer>,
     flavor: StreamFlavor,
     meta: empiriolabs::ResponseMeta,
 }
@@ -76,21 +116,54 @@ impl Stream {
             _ => Acc::None,
         };
         let meta = s.meta().clone();
-        Stream { state: Arc::new(Mutex::new(State { s, acc })), flavor, meta }
+        Stream { state: Arc::new(Mutex::new(State { s, acc, failure: None })), closer: Arc::default(), flavor, meta }
+    }
+
+    /// Runs `read` on the state unless the stream is (or gets) closed.
+    async fn guarded<T, F>(state: Arc<Mutex<State>>, closer: Arc<Closer>, read: F) -> Read<T>
+    where
+        F: for<'a> FnOnce(&'a mut State) -> std::pin::Pin<Box<dyn std::future::Future<Output = Read<T>> + Send + 'a>>,
+    {
+        let mut st = state.lock().await;
+        if closer.closed.load(Ordering::Acquire) {
+            st.s.close();
+            return None;
+        }
+        tokio::select! {
+            got = read(&mut st) => got,
+            _ = closer.wake.notified() => {
+                st.s.close();
+                None
+            }
+        }
+    }
+
+    /// A read that is already possible without waiting, on this thread.
+    fn ready<T>(&self, read: impl FnOnce(&mut State) -> Option<Read<T>>) -> Option<Read<T>> {
+        let mut st = self.state.try_lock().ok()?;
+        if self.closer.closed.load(Ordering::Acquire) {
+            st.s.close();
+            return Some(None);
+        }
+        let rt = crate::runtime::runtime();
+        let _ctx = rt.enter();
+        read(&mut st)
     }
 }
 
-fn value_or_none(py: Python<'_>, v: Option<CoreResult<Value>>) -> PyResult<Py<PyAny>> {
+fn value_or_none(py: Python<'_>, v: Read<Value>) -> PyResult<Py<PyAny>> {
     match v {
         None => Ok(py.None()),
-        Some(r) => to_py(py, &r.map_err(to_pyerr)?),
+        Some(Ok(v)) => to_py(py, &v),
+        Some(Err(f)) => Err(from_fields(&f)),
     }
 }
 
-fn text_or_none(py: Python<'_>, v: Option<CoreResult<String>>) -> PyResult<Py<PyAny>> {
+fn text_or_none(py: Python<'_>, v: Read<String>) -> PyResult<Py<PyAny>> {
     match v {
         None => Ok(py.None()),
-        Some(r) => Ok(r.map_err(to_pyerr)?.into_pyobject(py)?.into_any().unbind()),
+        Some(Ok(t)) => Ok(t.into_pyobject(py)?.into_any().unbind()),
+        Some(Err(f)) => Err(from_fields(&f)),
     }
 }
 
@@ -99,79 +172,63 @@ impl Stream {
     /// The next event's data, or `None` after the last.
     fn next(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         // Events already buffered need neither a thread hop nor releasing the interpreter.
-        // (Inside the runtime's context, since an empty buffer arms the core's idle timer.)
-        if let Ok(mut st) = self.state.try_lock() {
-            let rt = crate::runtime::runtime();
-            let _ctx = rt.enter();
-            if let Some(ready) = st.next().now_or_never() {
-                return value_or_none(py, ready);
-            }
+        if let Some(ready) = self.ready(|st| st.next().now_or_never()) {
+            return value_or_none(py, ready);
         }
-        let state = self.state.clone();
-        let got = block_on(py, async move { state.lock().await.next().await })?;
+        let (state, closer) = (self.state.clone(), self.closer.clone());
+        let got = block_on(py, Stream::guarded(state, closer, |st| Box::pin(st.next())))?;
         value_or_none(py, got)
     }
 
     /// The next non-empty piece of text, skipping other events; `None` at the end.
     fn next_text(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        if let Ok(mut st) = self.state.try_lock() {
-            let rt = crate::runtime::runtime();
-            let _ctx = rt.enter();
-            if let Some(ready) = st.next_text().now_or_never() {
-                return text_or_none(py, ready);
-            }
+        if let Some(ready) = self.ready(|st| st.next_text().now_or_never()) {
+            return text_or_none(py, ready);
         }
-        let state = self.state.clone();
-        let got = block_on(py, async move { state.lock().await.next_text().await })?;
+        let (state, closer) = (self.state.clone(), self.closer.clone());
+        let got = block_on(py, Stream::guarded(state, closer, |st| Box::pin(st.next_text())))?;
         text_or_none(py, got)
     }
 
     fn anext<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         // A buffered event completes at once, without a task or a cross-thread callback.
-        if let Ok(mut st) = self.state.try_lock() {
-            let rt = crate::runtime::runtime();
-            let _ctx = rt.enter();
-            if let Some(ready) = st.next().now_or_never() {
-                return ready_future(py, value_or_none(py, ready));
-            }
+        if let Some(ready) = self.ready(|st| st.next().now_or_never()) {
+            return ready_future(py, value_or_none(py, ready));
         }
-        let state = self.state.clone();
-        into_future(py, async move { state.lock().await.next().await }, value_or_none)
+        let (state, closer) = (self.state.clone(), self.closer.clone());
+        into_future(py, Stream::guarded(state, closer, |st| Box::pin(st.next())), value_or_none)
     }
 
     fn anext_text<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        if let Ok(mut st) = self.state.try_lock() {
-            let rt = crate::runtime::runtime();
-            let _ctx = rt.enter();
-            if let Some(ready) = st.next_text().now_or_never() {
-                return ready_future(py, text_or_none(py, ready));
-            }
+        if let Some(ready) = self.ready(|st| st.next_text().now_or_never()) {
+            return ready_future(py, text_or_none(py, ready));
         }
-        let state = self.state.clone();
-        into_future(py, async move { state.lock().await.next_text().await }, text_or_none)
+        let (state, closer) = (self.state.clone(), self.closer.clone());
+        into_future(py, Stream::guarded(state, closer, |st| Box::pin(st.next_text())), text_or_none)
     }
 
     /// Reads what is left and returns the accumulated completion or message (chat and
-    /// Anthropic streams), or `None` for other streams.
+    /// Anthropic streams), or `None` for other streams. A failed stream raises, every time.
     fn final_value(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let state = self.state.clone();
-        let out = block_on(py, async move { finish(&mut *state.lock().await).await })?;
-        value_or_none(py, out.transpose())
+        let (state, closer) = (self.state.clone(), self.closer.clone());
+        let out = block_on(py, Stream::guarded(state, closer, |st| Box::pin(st.finish())))?;
+        value_or_none(py, out)
     }
 
     fn afinal_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let state = self.state.clone();
-        into_future(py, async move { finish(&mut *state.lock().await).await.transpose() }, value_or_none)
+        let (state, closer) = (self.state.clone(), self.closer.clone());
+        into_future(py, Stream::guarded(state, closer, |st| Box::pin(st.finish())), value_or_none)
     }
 
-    /// Closes the connection; the gateway stops billing.
-    fn close(&self, py: Python<'_>) -> PyResult<()> {
-        let state = self.state.clone();
-        match self.state.try_lock() {
-            Ok(mut st) => st.s.close(),
-            Err(_) => block_on(py, async move { state.lock().await.s.close() })?,
+    /// Closes the connection now, even while another thread waits on a read; the gateway
+    /// stops billing.
+    fn close(&self) {
+        self.closer.closed.store(true, Ordering::Release);
+        // A stored permit also stops a read that starts waiting just after this.
+        self.closer.wake.notify_one();
+        if let Ok(mut st) = self.state.try_lock() {
+            st.s.close();
         }
-        Ok(())
     }
 
     #[getter]
@@ -188,15 +245,4 @@ impl Stream {
     fn meta(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         meta(py, &self.meta)
     }
-}
-
-async fn finish(st: &mut State) -> CoreResult<Option<Value>> {
-    while let Some(ev) = st.next().await {
-        ev?;
-    }
-    Ok(match std::mem::replace(&mut st.acc, Acc::None) {
-        Acc::Chat(a) => Some(a.finish()),
-        Acc::Message(a) => Some(a.finish()),
-        Acc::None => None,
-    })
 }

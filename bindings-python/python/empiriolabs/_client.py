@@ -12,7 +12,7 @@ from ._jobs import AsyncJob, Job
 from ._models import Obj, wrap
 from ._pagination import AsyncPager, SyncPager
 from . import _resources as _r
-from ._resources import NAMESPACES
+from ._resources import NAMESPACES, as_query, native_options, split_params
 from ._streaming import AsyncSpeechStream, AsyncStream, SpeechStream, Stream
 
 _SETTINGS = ("api_key", "base_url", "timeout", "connect_timeout", "stream_idle_timeout", "max_retries", "default_headers", "user_agent")
@@ -149,7 +149,7 @@ class EmpirioLabs(_BaseClient):
             raise from_native(e) from None
 
     def _pager(self, op: str, params: dict) -> SyncPager:
-        return SyncPager(self._native.pager(op, _query(params)))
+        return SyncPager(self._native.pager(op, *_pager_args(params)))
 
     def _job_handle(self, job_id: str) -> Job:
         return Job(_native.Job.attach(self._native, job_id))
@@ -198,7 +198,7 @@ class AsyncEmpirioLabs(_BaseClient):
             raise from_native(e) from None
 
     def _pager(self, op: str, params: dict) -> AsyncPager:
-        return AsyncPager(self._native.pager(op, _query(params)))
+        return AsyncPager(self._native.pager(op, *_pager_args(params)))
 
     def _job_handle(self, job_id: str) -> AsyncJob:
         return AsyncJob(_native.Job.attach(self._native, job_id))
@@ -222,7 +222,7 @@ class AsyncEmpirioLabs(_BaseClient):
         return None
 
 
-def _query(params: dict) -> list:
-    from ._resources import _text
-
-    return [(k, _text(v)) for k, v in params.items() if v is not None]
+def _pager_args(params: dict) -> tuple[list, dict]:
+    """`(query, options)` for a pager: per-call options apply to every page, not the query."""
+    values, opts, q = split_params(dict(params))
+    return as_query(values, q), native_options(opts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._files import FileInput, to_part
+from ._streaming import AsyncStreamContext
 
 _OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "stream_idle_timeout")
 
@@ -16,6 +17,30 @@ def _text(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     return str(v)
+
+
+def split_params(params: dict) -> tuple[dict, dict, list]:
+    """`(values, opts, query)`: a call's own arguments (`None` means not sent), its per-call
+    options, and the pairs of `extra_query`."""
+    opts = {k: params.pop(k) for k in _OPTIONS if k in params}
+    values = {k: v for k, v in params.items() if v is not None}
+    return values, opts, [(k, _text(v)) for k, v in (opts.pop("extra_query", None) or {}).items()]
+
+
+def as_query(values: dict, q: list) -> list:
+    """Arguments as query pairs after `q`; a list or tuple repeats the parameter."""
+    for k, v in values.items():
+        q.extend((k, _text(x)) for x in v) if isinstance(v, (list, tuple)) else q.append((k, _text(v)))
+    return q
+
+
+def native_options(opts: dict) -> dict:
+    return {
+        "timeout": opts.get("timeout"),
+        "max_retries": opts.get("max_retries"),
+        "stream_idle_timeout": opts.get("stream_idle_timeout"),
+        "headers": opts.get("extra_headers") or None,
+    }
 
 
 class _Resource:
@@ -30,24 +55,17 @@ class _Resource:
 
     def _do(self, op: str, params: dict, *, path: dict | None = None, query: bool = False, files: list | None = None,
             method: str | None = None, page: bool = False, speech: bool = False):
-        opts = {k: params.pop(k) for k in _OPTIONS if k in params}
-        values = {k: v for k, v in params.items() if v is not None}
-        body, q = None, [(k, _text(v)) for k, v in (opts.pop("extra_query", None) or {}).items()]
+        values, opts, q = split_params(params)
+        body = None
         if query:
-            for k, v in values.items():
-                q.extend((k, _text(x)) for x in v) if isinstance(v, (list, tuple)) else q.append((k, _text(v)))
+            as_query(values, q)
         else:
             extra = opts.pop("extra_body", None)
-            if values or extra or files is None:
+            # No arguments means no body: a stop, action or DELETE is sent without one.
+            if values or extra:
                 body = {**values, **(extra or {})}
-        options = {
-            "timeout": opts.get("timeout"),
-            "max_retries": opts.get("max_retries"),
-            "stream_idle_timeout": opts.get("stream_idle_timeout"),
-            "headers": opts.get("extra_headers") or None,
-        }
-        return self._client._call(op, path=path, query=q or None, body=body, files=files, method=method, options=options,
-                                  raw=self._raw, page=page, speech=speech)
+        return self._client._call(op, path=path, query=q or None, body=body, files=files, method=method,
+                                  options=native_options(opts), raw=self._raw, page=page, speech=speech)
 
     def _sub(self, cls):
         return cls(self._client, self._raw)
@@ -83,8 +101,9 @@ class Messages(_Resource):
         return self._do("createMessage", params)
 
     def stream(self, **params: Any):
-        """A message stream, for `with client.messages.stream(...) as s:`."""
-        return self._do("createMessage", {**params, "stream": True})
+        """A message stream, for `with client.messages.stream(...) as s:` (async client: `async with`)."""
+        out = self._do("createMessage", {**params, "stream": True})
+        return AsyncStreamContext(out) if self._client._is_async and not self._raw else out
 
 
 class Embeddings(_Resource):
@@ -376,10 +395,14 @@ class GpuConnection(_Resource):
         return GpuConnection(self._client, True, self.instance_id)
 
     def request(self, method: str, path: str, *, json: Any = None, **params: Any):
-        """Any method and path; JSON, text or (for SSE answers) a `Stream`."""
-        body = dict(json) if isinstance(json, dict) else None
-        return self._do("connectGpuInstance", {**(body or {}), **params}, path={"instance_id": self.instance_id, "path": path.lstrip("/")},
-                        method=method.upper())
+        """Any method and path (arguments: a GET's query, else the JSON body); JSON, text or a `Stream`."""
+        if json is not None and not isinstance(json, dict):
+            raise TypeError(f"request(json=...) takes a JSON object (a dict), got {type(json).__name__}")
+        method = method.upper()
+        path_params = {"instance_id": self.instance_id, "path": path.lstrip("/")}
+        if method in ("GET", "HEAD", "DELETE") and json is None:
+            return self._do("connectGpuInstance", params, path=path_params, query=True, method=method)
+        return self._do("connectGpuInstance", {**(json or {}), **params}, path=path_params, method=method)
 
     @property
     def chat(self):

@@ -29,7 +29,7 @@ class Messages(_Resource):
         """`POST /v1/messages` (Anthropic); with `stream=True`, a `Stream` of events."""
         ...
     def stream(self, *, model: str, max_tokens: int, messages: list[Any], enable_thinking: bool | None = None, thinking_budget: int | None = None, thinking: dict[str, Any] | None = None, system: list[Any] | str | None = None, extra_headers: dict[str, str] | None = None, extra_query: dict[str, Any] | None = None, extra_body: dict[str, Any] | None = None, timeout: float | None = None, max_retries: int | None = None, stream_idle_timeout: float | None = None, **params: Any) -> Any:
-        """A message stream, for `with client.messages.stream(...) as s:`."""
+        """A message stream, for `with client.messages.stream(...) as s:` (async client: `async with`)."""
         ...
 
 class Embeddings(_Resource):
@@ -178,7 +178,7 @@ class GpuInstances(_Resource):
 
 class GpuConnection(_Resource):
     def request(self, method: str, path: str, *, json: Any = ..., extra_headers: dict[str, str] | None = None, extra_query: dict[str, Any] | None = None, extra_body: dict[str, Any] | None = None, timeout: float | None = None, max_retries: int | None = None, stream_idle_timeout: float | None = None, **params: Any) -> Any:
-        """Any method and path; JSON, text or (for SSE answers) a `Stream`."""
+        """Any method and path (arguments: a GET's query, else the JSON body); JSON, text or a `Stream`."""
         ...
     @property
     def with_raw_response(self) -> Any: ...

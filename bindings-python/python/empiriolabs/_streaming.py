@@ -7,7 +7,7 @@ import base64
 from typing import Any, AsyncIterator, Iterator
 
 from . import _native
-from ._errors import from_native
+from ._errors import APIError, from_native
 from ._models import Obj, wrap
 
 
@@ -28,6 +28,17 @@ class _Base:
         """Closes the connection now; the gateway stops billing."""
         self._native.close()
 
+    def _error(self, exc: BaseException) -> Exception:
+        # A failure mid-stream comes after the 2xx headers; the core's error does not carry
+        # their status and request id, so they come from the stream's own metadata.
+        err = from_native(exc)
+        if isinstance(err, APIError):
+            if err.status_code is None:
+                err.status_code = self.meta.get("status")
+            if err.request_id is None:
+                err.request_id = self.request_id
+        return err
+
 
 class Stream(_Base):
     """A streamed answer.
@@ -46,7 +57,7 @@ class Stream(_Base):
                     return
                 yield wrap(event)
         except _native.NativeError as e:
-            raise from_native(e) from None
+            raise self._error(e) from None
 
     def __enter__(self) -> "Stream":
         return self
@@ -65,13 +76,13 @@ class Stream(_Base):
                     return
                 yield text
         except _native.NativeError as e:
-            raise from_native(e) from None
+            raise self._error(e) from None
 
     def _final(self) -> Obj:
         try:
             value = self._native.final_value()
         except _native.NativeError as e:
-            raise from_native(e) from None
+            raise self._error(e) from None
         if value is None:
             raise TypeError("only chat completion and message streams accumulate a final object")
         return Obj(value, self.meta)
@@ -122,7 +133,7 @@ class AsyncStream(_Base):
                     return
                 yield wrap(event)
         except _native.NativeError as e:
-            raise from_native(e) from None
+            raise self._error(e) from None
 
     async def __aenter__(self) -> "AsyncStream":
         return self
@@ -140,7 +151,7 @@ class AsyncStream(_Base):
                         return
                     yield text
             except _native.NativeError as e:
-                raise from_native(e) from None
+                raise self._error(e) from None
 
         return gen()
 
@@ -148,7 +159,7 @@ class AsyncStream(_Base):
         try:
             value = await self._native.afinal_value()
         except _native.NativeError as e:
-            raise from_native(e) from None
+            raise self._error(e) from None
         if value is None:
             raise TypeError("only chat completion and message streams accumulate a final object")
         return Obj(value, self.meta)
@@ -173,3 +184,23 @@ class AsyncSpeechStream(AsyncStream):
         async for event in self:
             if event.get("type") == "audio.chunk":
                 yield base64.b64decode(event["audio_b64"])
+
+
+class AsyncStreamContext:
+    """What the async client's `messages.stream(...)` returns: `await` it for the stream, or
+    `async with` it directly, as with the sync client's `with`."""
+
+    def __init__(self, pending: Any):
+        self._pending = pending
+        self._stream: AsyncStream | None = None
+
+    def __await__(self):
+        return self._pending.__await__()
+
+    async def __aenter__(self) -> AsyncStream:
+        self._stream = await self._pending
+        return self._stream
+
+    async def __aexit__(self, *exc: Any) -> None:
+        if self._stream is not None:
+            self._stream.close()
