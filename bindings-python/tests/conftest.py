@@ -9,22 +9,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "conformance"))
 
-from mock_process import SPEC, Mock, spec_operations, start_mock, stop_mock  # noqa: E402,F401
+from mock_process import SPEC, Mock, mock, mock_server, spec_operations, start_mock, stop_mock  # noqa: E402,F401
 
 import empiriolabs  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def mock_server():
-    m = start_mock()
-    yield m
-    stop_mock(m)
-
-
-@pytest.fixture
-def mock(mock_server: Mock) -> Mock:
-    mock_server.reset()
-    return mock_server
 
 
 @pytest.fixture

@@ -5,20 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mock_process import MOCK_BIN, ROOT, SPEC, Mock, spec_operations, start_mock, stop_mock  # noqa: F401
-
-
-@pytest.fixture(scope="session")
-def mock_server():
-    m = start_mock()
-    yield m
-    stop_mock(m)
-
-
-@pytest.fixture
-def mock(mock_server: Mock) -> Mock:
-    mock_server.reset()
-    return mock_server
+from mock_process import MOCK_BIN, ROOT, SPEC, Mock, mock, mock_server, spec_operations, start_mock, stop_mock  # noqa: F401
 
 
 @pytest.fixture(scope="session")

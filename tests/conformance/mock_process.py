@@ -68,3 +68,18 @@ def spec_operations(spec: dict) -> list[tuple[str, str, str]]:
             if method in {"get", "post", "put", "patch", "delete"}:
                 ops.append((op["operationId"], method.upper(), path))
     return ops
+
+
+@pytest.fixture(scope="session")
+def mock_server():
+    """One mock gateway for the whole session (import this fixture into a conftest)."""
+    m = start_mock()
+    yield m
+    stop_mock(m)
+
+
+@pytest.fixture
+def mock(mock_server: Mock) -> Mock:
+    """The session's mock, reset: no requests logged, no jobs, tasks or instances."""
+    mock_server.reset()
+    return mock_server
