@@ -132,6 +132,9 @@ pub enum Error {
         line: Option<String>,
         /// The error object the gateway sent in the stream, if any.
         error: Option<Value>,
+        /// The status and request id of the response the stream came in.
+        status: Option<u16>,
+        request_id: Option<String>,
     },
 
     #[error("job {job_id} failed: {message}")]
@@ -199,7 +202,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::JobExpired { .. } => Some(404),
-            Error::Decode { status, .. } => *status,
+            Error::Decode { status, .. } | Error::Stream { status, .. } => *status,
             _ => None,
         }
     }
@@ -208,7 +211,7 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
-            Error::JobExpired { request_id, .. } | Error::Decode { request_id, .. } => request_id.as_deref(),
+            Error::JobExpired { request_id, .. } | Error::Decode { request_id, .. } | Error::Stream { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }

@@ -84,6 +84,12 @@ impl EventStream {
 
     fn fail(&mut self, e: Error) -> Option<Result<StreamEvent>> {
         self.close();
+        let e = match e {
+            Error::Stream { kind, message, line, error, .. } => {
+                Error::Stream { kind, message, line, error, status: Some(self.meta.status), request_id: self.meta.request_id.clone() }
+            }
+            other => other,
+        };
         Some(Err(e))
     }
 
@@ -170,5 +176,5 @@ enum Step {
 }
 
 fn stream_error(kind: StreamErrorKind, message: String, line: Option<String>, error: Option<Value>) -> Error {
-    Error::Stream { kind, message, line, error }
+    Error::Stream { kind, message, line, error, status: None, request_id: None }
 }

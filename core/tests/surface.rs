@@ -425,3 +425,21 @@ async fn typed_builders_and_raw_connect_bodies() {
     assert_eq!(serde_json::from_slice::<Value>(&bytes).unwrap()["path"], "/lab/api/status");
     assert_eq!(body.meta.status, 200);
 }
+
+#[tokio::test]
+async fn stream_errors_carry_their_response_status_and_request_id() {
+    let m = common::mock();
+    let c = m.client();
+    let opts = RequestOptions::new().header("x-mock-fault", "stream_error_event");
+    let mut s = c.chat().completions().options(opts).stream(json!({"model": "deepseek-v4-pro", "messages": user("x")})).await.unwrap();
+    let want = s.events().meta().request_id.clone();
+    let err = loop {
+        match s.next().await {
+            Some(Err(e)) => break e,
+            Some(Ok(_)) => continue,
+            None => panic!("the stream ended without its error"),
+        }
+    };
+    assert!(matches!(err, Error::Stream { .. }), "{err}");
+    assert_eq!((err.status(), err.request_id().map(str::to_string)), (Some(200), want));
+}
