@@ -18,7 +18,7 @@ def oai(mock):
 
 
 @pytest.fixture
-def claude(mock):
+def anthropic_client(mock):
     with anthropic.Anthropic(base_url=mock.url, api_key=mock.api_key, _strict_response_validation=True, max_retries=0) as c:
         yield c
 
@@ -157,8 +157,8 @@ def test_openai_retries_a_rate_limit_once(mock):
     assert [e["status"] for e in mock.requests("/chat/completions")] == [429, 200]
 
 
-def test_messages_create(claude, mock):
-    m = claude.messages.create(model="deepseek-v4-pro", max_tokens=1024, messages=[{"role": "user", "content": "Hi!"}])
+def test_messages_create(anthropic_client, mock):
+    m = anthropic_client.messages.create(model="deepseek-v4-pro", max_tokens=1024, messages=[{"role": "user", "content": "Hi!"}])
     assert m.type == "message" and m.stop_reason == "end_turn"
     assert m.content[0].type == "text" and m.content[0].text.endswith("You said: Hi!")
     assert m.usage.output_tokens == 9
@@ -166,18 +166,18 @@ def test_messages_create(claude, mock):
     assert sent["headers"]["anthropic-version"] and sent["auth"]["valid"]
 
 
-def test_messages_stream_text(claude):
-    with claude.messages.stream(model="deepseek-v4-pro", max_tokens=1024, messages=[{"role": "user", "content": "Hi!"}]) as s:
+def test_messages_stream_text(anthropic_client):
+    with anthropic_client.messages.stream(model="deepseek-v4-pro", max_tokens=1024, messages=[{"role": "user", "content": "Hi!"}]) as s:
         text = "".join(s.text_stream)
         final = s.get_final_message()
     assert text == final.content[0].text == "Hello from the EmpirioLabs mock gateway. You said: Hi!"
     assert final.stop_reason == "end_turn" and final.usage.output_tokens == 9
 
 
-def test_messages_thinking_and_tool_use_stream(claude):
+def test_messages_thinking_and_tool_use_stream(anthropic_client):
     tools = [{"name": "get_weather", "description": "Weather", "input_schema": {
         "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}]
-    with claude.messages.stream(model="deepseek-v4-pro", max_tokens=1024, tools=tools,
+    with anthropic_client.messages.stream(model="deepseek-v4-pro", max_tokens=1024, tools=tools,
                                 thinking={"type": "enabled", "budget_tokens": 1024},
                                 messages=[{"role": "user", "content": "Weather in Paris?"}]) as s:
         final = s.get_final_message()

@@ -100,7 +100,7 @@ pub async fn create(State(st): State<Arc<AppState>>, Extension(ctx): Extension<A
     }
     let tool = tool_use(&b, &messages);
     let text = match &tool {
-        // A short preamble before the call, as Claude-style models write.
+        // A short preamble before the call, as Anthropic-style models write.
         Some(Block::ToolUse { name, .. }) => Plan::new("", 0, max_tokens, None).with_text(&format!("I'll call {name} for that.")),
         _ => Plan::new(&text_gen::last_user_text(&messages), prompt_tokens, max_tokens, ctx.stream_tokens),
     };
