@@ -63,6 +63,45 @@ impl WaitOptions {
     }
 }
 
+/// The pacing of a wait: progress callbacks, the deadline, and a pause that grows 1.5× per
+/// poll up to the cap (or what the server asked for).
+pub(crate) struct Poller<'a> {
+    opts: &'a WaitOptions,
+    started: Instant,
+    pause: Duration,
+}
+
+impl<'a> Poller<'a> {
+    pub(crate) fn new(opts: &'a WaitOptions) -> Self {
+        Poller { opts, started: Instant::now(), pause: opts.poll_initial }
+    }
+
+    /// After a poll found `id` still `status`: reports `state`, gives up past the deadline
+    /// ([`Error::JobWaitTimeout`]), else sleeps before the next poll.
+    pub(crate) async fn pause(&mut self, id: &str, status: &str, state: &Value, asked: Option<Duration>) -> Result<()> {
+        if let Some(cb) = &self.opts.on_progress {
+            cb(state);
+        }
+        let waited = self.started.elapsed();
+        let mut sleep = asked.map(|a| a.min(retry::MAX_RETRY_AFTER)).unwrap_or(self.pause);
+        if let Some(limit) = self.opts.timeout {
+            if waited >= limit {
+                return Err(Error::JobWaitTimeout { job_id: id.to_string(), waited, last_status: status.to_string() });
+            }
+            sleep = sleep.min(limit - waited);
+        }
+        tokio::time::sleep(sleep).await;
+        self.pause = self.pause.mul_f64(1.5).min(self.opts.poll_max);
+        Ok(())
+    }
+}
+
+/// The error of a job or task that ended `failed`, with the gateway's error object.
+pub(crate) fn failed(id: &str, error: Value, fallback: &str) -> Error {
+    let message = error.get("message").and_then(Value::as_str).unwrap_or(fallback).to_string();
+    Error::JobFailed { job_id: id.to_string(), message, error }
+}
+
 /// A handle to an async job. Cheap to clone; clones share the last known state.
 #[derive(Clone)]
 pub struct Job {
@@ -140,34 +179,13 @@ impl Job {
     /// [`Error::JobFailed`]; a deadline passing is [`Error::JobWaitTimeout`] and leaves the
     /// handle usable. Cancel-safe: dropping the future mid-wait changes nothing.
     pub async fn wait(&self, opts: WaitOptions) -> Result<Value> {
-        let started = Instant::now();
-        let mut pause = opts.poll_initial;
+        let mut poller = Poller::new(&opts);
         loop {
             let (state, asked) = self.poll().await?;
             match state.get("status").and_then(Value::as_str).unwrap_or("processing") {
                 "completed" => return Ok(state.get("result").cloned().unwrap_or(Value::Null)),
-                "failed" => {
-                    let error = state.get("error").cloned().unwrap_or(Value::Null);
-                    let message = error.get("message").and_then(Value::as_str).unwrap_or("the job failed").to_string();
-                    return Err(Error::JobFailed { job_id: self.id.clone(), message, error });
-                }
-                status => {
-                    if let Some(cb) = &opts.on_progress {
-                        cb(&state);
-                    }
-                    let waited = started.elapsed();
-                    if let Some(limit) = opts.timeout {
-                        if waited >= limit {
-                            return Err(Error::JobWaitTimeout { job_id: self.id.clone(), waited, last_status: status.to_string() });
-                        }
-                    }
-                    let mut sleep = asked.map(|a| a.min(retry::MAX_RETRY_AFTER)).unwrap_or(pause);
-                    if let Some(limit) = opts.timeout {
-                        sleep = sleep.min(limit.saturating_sub(waited));
-                    }
-                    tokio::time::sleep(sleep).await;
-                    pause = pause.mul_f64(1.5).min(opts.poll_max);
-                }
+                "failed" => return Err(failed(&self.id, state.get("error").cloned().unwrap_or(Value::Null), "the job failed")),
+                status => poller.pause(&self.id, status, &state, asked).await?,
             }
         }
     }

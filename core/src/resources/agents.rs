@@ -1,14 +1,13 @@
 //! Agent tasks: run (streamed by default, or started in the background), follow up, status,
 //! messages, stop, and wait.
 
-use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
 use super::{namespace, Base};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::job::WaitOptions;
+use crate::job::{failed, Poller, WaitOptions};
 use crate::reply::Reply;
 use crate::stream::{EventStream, StreamEvent};
 use crate::types::AgentTaskState;
@@ -118,28 +117,15 @@ impl AgentTask {
 
     /// Polls until the task is `completed`, `failed` or `stopped`; `failed` is an error.
     pub async fn wait(&self, opts: WaitOptions) -> Result<AgentTaskState> {
-        let started = Instant::now();
-        let mut pause = opts.poll_initial;
+        let mut poller = Poller::new(&opts);
         loop {
             let s = self.status().await?.into_inner();
             match s.status.as_str() {
                 "completed" | "stopped" => return Ok(s),
-                "failed" => {
-                    let error = s.extra.get("error").cloned().unwrap_or(Value::Null);
-                    let message = error.get("message").and_then(Value::as_str).unwrap_or("the agent task failed").to_string();
-                    return Err(Error::JobFailed { job_id: self.id.clone(), message, error });
-                }
+                "failed" => return Err(failed(&self.id, s.extra.get("error").cloned().unwrap_or(Value::Null), "the agent task failed")),
                 status => {
-                    if let Some(cb) = &opts.on_progress {
-                        cb(&serde_json::to_value(&s).unwrap_or(Value::Null));
-                    }
-                    if let Some(limit) = opts.timeout {
-                        if started.elapsed() >= limit {
-                            return Err(Error::JobWaitTimeout { job_id: self.id.clone(), waited: started.elapsed(), last_status: status.to_string() });
-                        }
-                    }
-                    tokio::time::sleep(pause.min(opts.timeout.map(|l| l.saturating_sub(started.elapsed())).unwrap_or(Duration::MAX))).await;
-                    pause = pause.mul_f64(1.5).min(opts.poll_max);
+                    let state = serde_json::to_value(&s).unwrap_or(Value::Null);
+                    poller.pause(&self.id, status, &state, None).await?;
                 }
             }
         }
