@@ -16,7 +16,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 PKG = HERE.parent / "python" / "empiriolabs"
-DEFAULT_SPEC = HERE.parents[1].parent / "shared" / "openapi.yaml"
+DEFAULT_SPEC = HERE.parents[1] / "spec" / "openapi.yaml"
 OPTIONS = ("extra_headers: dict[str, str] | None = None, extra_query: dict[str, Any] | None = None, "
            "extra_body: dict[str, Any] | None = None, timeout: float | None = None, max_retries: int | None = None, "
            "stream_idle_timeout: float | None = None")

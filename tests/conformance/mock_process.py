@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SPEC = Path(os.environ.get("EMPIRIOLABS_OPENAPI", ROOT.parent / "shared" / "openapi.yaml"))
+SPEC = ROOT / "spec" / "openapi.yaml"
 MOCK_BIN = Path(os.environ.get("EMPIRIO_MOCK_BIN", ROOT / "target" / "debug" / "empirio-mock"))
 
 # Fast clocks for tests: jobs finish in 300 ms and expire 2 s later.

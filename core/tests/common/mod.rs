@@ -9,10 +9,9 @@ use serde_json::Value;
 
 pub const KEY: &str = "sk-empirio-test";
 
-/// The openapi.yaml beside the checkout (`../shared`), as CI lays it out.
+/// The gateway's published spec, kept in the repository at `spec/openapi.yaml`.
 pub fn spec_path() -> std::path::PathBuf {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
-    std::env::var("EMPIRIOLABS_OPENAPI").map(Into::into).unwrap_or_else(|_| root.parent().unwrap().join("shared/openapi.yaml"))
+    repo_root().join("spec/openapi.yaml")
 }
 
 pub fn repo_root() -> std::path::PathBuf {
