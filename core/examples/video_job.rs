@@ -21,7 +21,7 @@ async fn main() -> empiriolabs::Result<()> {
         .await?;
     println!("job {} started", job.id());
     let wait = WaitOptions::new().timeout(Duration::from_secs(45 * 60)).on_progress(|state| {
-        println!("  {} {:>3.0}%", state["status"].as_str().unwrap_or("?"), state["progress"].as_f64().unwrap_or(0.0) * 100.0);
+        println!("  {} {:>3.0}%", state.status, state.progress.unwrap_or(0.0) * 100.0);
     });
     let result = job.wait(wait).await?;
     println!("video: {}", result["data"][0]["url"]);

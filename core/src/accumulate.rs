@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::operations::StreamFlavor;
+use crate::operations::{Fold, StreamFlavor};
 
 /// The text an event adds, whatever the stream: chat and completion deltas, Anthropic
 /// `text_delta`, Responses `output_text.delta`, and typed `*.delta` events.
@@ -170,6 +170,205 @@ impl MessageAccumulator {
 
     pub fn finish(self) -> Value {
         self.message.unwrap_or(Value::Null)
+    }
+}
+
+/// Folds legacy `text_completion` chunks into one completion, text joined per choice.
+#[derive(Debug, Default)]
+pub struct CompletionAccumulator {
+    head: Map<String, Value>,
+    choices: Vec<Value>,
+    usage: Option<Value>,
+}
+
+impl CompletionAccumulator {
+    pub fn push(&mut self, chunk: &Value) {
+        for k in ["id", "created", "model", "system_fingerprint"] {
+            if let Some(v) = chunk.get(k).filter(|v| !v.is_null()) {
+                self.head.insert(k.into(), v.clone());
+            }
+        }
+        if let Some(u) = chunk.get("usage").filter(|u| !u.is_null()) {
+            self.usage = Some(u.clone());
+        }
+        for c in chunk.get("choices").and_then(Value::as_array).into_iter().flatten() {
+            let i = c.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
+            while self.choices.len() <= i {
+                let n = self.choices.len();
+                self.choices.push(json!({"index": n, "text": "", "logprobs": null, "finish_reason": null}));
+            }
+            let choice = &mut self.choices[i];
+            if let Some(t) = c.get("text").and_then(Value::as_str) {
+                append(choice, "text", t);
+            }
+            if let Some(f) = c.get("finish_reason").filter(|f| !f.is_null()) {
+                choice["finish_reason"] = f.clone();
+            }
+        }
+    }
+
+    pub fn finish(self) -> Value {
+        let mut v = Value::Object(self.head);
+        v["object"] = json!("text_completion");
+        v["choices"] = Value::Array(self.choices);
+        v["usage"] = self.usage.unwrap_or(Value::Null);
+        v
+    }
+}
+
+/// Folds `answer.delta` / `answer.citations` / `answer.done` into `{answer, citations, usage}`.
+#[derive(Debug, Default)]
+pub struct AnswerAccumulator {
+    text: String,
+    out: Map<String, Value>,
+}
+
+impl AnswerAccumulator {
+    pub fn push(&mut self, ev: &Value) {
+        match ev.get("type").and_then(Value::as_str) {
+            Some("answer.delta") => self.text.push_str(ev.get("delta").and_then(Value::as_str).unwrap_or("")),
+            Some("answer.citations") => {
+                self.out.insert("citations".into(), ev.get("citations").cloned().unwrap_or(Value::Null));
+            }
+            Some("answer.done") => {
+                for (k, v) in ev.as_object().into_iter().flatten().filter(|(k, _)| *k != "type") {
+                    self.out.insert(k.clone(), v.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn finish(mut self) -> Value {
+        self.out.entry("answer").or_insert(Value::String(self.text));
+        self.out.entry("citations").or_insert(json!([]));
+        Value::Object(self.out)
+    }
+}
+
+/// Folds `audio.*` events into the `audio.done` fields plus all audio as one `audio_b64`, the
+/// word timestamps in order, and the chunk count.
+#[derive(Debug, Default)]
+pub struct SpeechAccumulator {
+    audio: Vec<u8>,
+    chunks: u64,
+    timestamps: Vec<Value>,
+    done: Map<String, Value>,
+    bad_chunk: bool,
+}
+
+impl SpeechAccumulator {
+    pub fn push(&mut self, ev: &Value) {
+        use base64::Engine;
+        match ev.get("type").and_then(Value::as_str) {
+            Some("audio.chunk") => {
+                self.chunks += 1;
+                match base64::engine::general_purpose::STANDARD.decode(ev.get("audio_b64").and_then(Value::as_str).unwrap_or("")) {
+                    Ok(bytes) => self.audio.extend_from_slice(&bytes),
+                    Err(_) => self.bad_chunk = true,
+                }
+                for k in ["format", "sample_rate"] {
+                    if let Some(v) = ev.get(k) {
+                        self.done.entry(k).or_insert(v.clone());
+                    }
+                }
+            }
+            Some("audio.timestamps") => self.timestamps.push(ev.get("timestamp_info").cloned().unwrap_or(Value::Null)),
+            Some("audio.done") => {
+                for (k, v) in ev.as_object().into_iter().flatten().filter(|(k, _)| *k != "type") {
+                    self.done.insert(k.clone(), v.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The audio received so far, decoded.
+    pub fn audio(&self) -> &[u8] {
+        &self.audio
+    }
+
+    pub fn finish(mut self) -> Value {
+        use base64::Engine;
+        self.done.insert("audio_b64".into(), Value::String(base64::engine::general_purpose::STANDARD.encode(&self.audio)));
+        self.done.insert("chunks".into(), json!(self.chunks));
+        self.done.insert("timestamps".into(), Value::Array(self.timestamps));
+        if self.bad_chunk {
+            self.done.insert("undecodable_chunks".into(), json!(true));
+        }
+        Value::Object(self.done)
+    }
+}
+
+/// The accumulator an operation's [`Fold`] names, behind one interface.
+///
+/// ```
+/// use empiriolabs::accumulate::Folder;
+/// use empiriolabs::operations::Fold;
+/// let mut f = Folder::new(Fold::Answer);
+/// f.push(&serde_json::json!({"type": "answer.delta", "delta": "Paris"}));
+/// assert_eq!(f.finish().unwrap()["answer"], "Paris");
+/// ```
+#[derive(Debug)]
+pub enum Folder {
+    None,
+    Chat(ChatAccumulator),
+    Completion(CompletionAccumulator),
+    Message(MessageAccumulator),
+    Answer(AnswerAccumulator),
+    Speech(SpeechAccumulator),
+    /// The `response` of the terminal Responses event.
+    Response(Option<Value>),
+    /// The last `task.*` event of an agent run.
+    Last(Option<Value>),
+}
+
+impl Folder {
+    pub fn new(fold: Fold) -> Folder {
+        match fold {
+            Fold::None => Folder::None,
+            Fold::Chat => Folder::Chat(ChatAccumulator::default()),
+            Fold::Completion => Folder::Completion(CompletionAccumulator::default()),
+            Fold::Message => Folder::Message(MessageAccumulator::default()),
+            Fold::Answer => Folder::Answer(AnswerAccumulator::default()),
+            Fold::Speech => Folder::Speech(SpeechAccumulator::default()),
+            Fold::Response => Folder::Response(None),
+            Fold::AgentRun => Folder::Last(None),
+        }
+    }
+
+    pub fn push(&mut self, ev: &Value) {
+        match self {
+            Folder::None => {}
+            Folder::Chat(a) => a.push(ev),
+            Folder::Completion(a) => a.push(ev),
+            Folder::Message(a) => a.push(ev),
+            Folder::Answer(a) => a.push(ev),
+            Folder::Speech(a) => a.push(ev),
+            Folder::Response(r) => {
+                if let Some(resp) = ev.get("response").filter(|r| r.is_object()) {
+                    *r = Some(resp.clone());
+                }
+            }
+            Folder::Last(last) => {
+                if ev.get("type").and_then(Value::as_str).is_some_and(|t| t.starts_with("task.")) {
+                    *last = Some(ev.clone());
+                }
+            }
+        }
+    }
+
+    /// The folded value; `None` for streams that fold into nothing.
+    pub fn finish(self) -> Option<Value> {
+        match self {
+            Folder::None => None,
+            Folder::Chat(a) => Some(a.finish()),
+            Folder::Completion(a) => Some(a.finish()),
+            Folder::Message(a) => Some(a.finish()),
+            Folder::Answer(a) => Some(a.finish()),
+            Folder::Speech(a) => Some(a.finish()),
+            Folder::Response(r) | Folder::Last(r) => r,
+        }
     }
 }
 

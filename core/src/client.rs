@@ -45,6 +45,7 @@ pub(crate) struct Inner {
     pub auth: AuthStyle,
     pub http: reqwest::Client,
     pub timeout: Duration,
+    pub connect_timeout: Duration,
     pub stream_idle_timeout: Duration,
     pub max_retries: u32,
     pub headers: HeaderMap,
@@ -103,6 +104,7 @@ pub struct ClientBuilder {
     max_retries: Option<u32>,
     headers: Vec<(String, String)>,
     user_agent: Option<String>,
+    binding: Option<(String, String)>,
     proxy: Option<String>,
     http: Option<reqwest::Client>,
     backoff: Option<Backoff>,
@@ -164,14 +166,22 @@ impl ClientBuilder {
         self
     }
 
+    /// Names the language package built on this core in the user agent:
+    /// `empiriolabs-<language>/<version> (core <version>; <os>)`.
+    pub fn binding(mut self, language: impl Into<String>, version: impl Into<String>) -> Self {
+        self.binding = Some((language.into(), version.into()));
+        self
+    }
+
     /// Sends every request through this proxy (`http://`, `https://` or `socks5://`).
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
         self
     }
 
-    /// Uses the caller's own `reqwest::Client` (its pool, TLS and proxy settings); the
-    /// connect timeout, user agent and proxy of this builder then do not apply.
+    /// Uses the caller's own `reqwest::Client` (its pool, TLS, proxy and redirect settings); the
+    /// connect timeout, user agent, proxy and same-origin redirect policy of this builder then
+    /// do not apply.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -187,18 +197,22 @@ impl ClientBuilder {
             let value = HeaderValue::from_str(v).map_err(|_| Error::Config(format!("the value of header `{k}` is not valid")))?;
             headers.insert(name, value);
         }
+        let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let http = match self.http {
             Some(h) => h,
             None => {
-                let ua = self.user_agent.unwrap_or_else(|| format!("empiriolabs-rust/{}", env!("CARGO_PKG_VERSION")));
+                let (lang, version) = self.binding.unwrap_or_else(|| ("rust".into(), env!("CARGO_PKG_VERSION").into()));
+                let ua = self.user_agent.unwrap_or_else(|| format!("empiriolabs-{lang}/{version} (core {}; {})", env!("CARGO_PKG_VERSION"), std::env::consts::OS));
                 let mut b = reqwest::Client::builder()
                     .user_agent(ua)
-                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .redirect(same_origin_redirects())
+                    .connect_timeout(connect_timeout)
                     .pool_idle_timeout(POOL_IDLE)
                     .tcp_keepalive(Duration::from_secs(60))
                     .tcp_nodelay(true);
                 if let Some(p) = &self.proxy {
-                    b = b.proxy(reqwest::Proxy::all(p).map_err(|e| Error::Config(format!("proxy `{p}` is not usable: {e}")))?);
+                    let shown = crate::redact::url(p);
+                    b = b.proxy(reqwest::Proxy::all(p).map_err(|_| Error::Config(format!("proxy `{shown}` is not a usable proxy URL")))?);
                 }
                 b.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
             }
@@ -209,6 +223,7 @@ impl ClientBuilder {
                 auth: self.auth,
                 http,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                connect_timeout,
                 stream_idle_timeout: self.stream_idle_timeout.unwrap_or(DEFAULT_STREAM_IDLE_TIMEOUT),
                 max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
                 headers,
@@ -216,4 +231,20 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// Redirects are followed only within the origin (scheme, host and port) they start from, so
+/// the key in `Authorization` or `x-api-key` never reaches another host; any other redirect is
+/// handed back as the 3xx answer it is.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first().map(|u| u.origin());
+        if attempt.previous().len() > 10 {
+            attempt.error("more than 10 redirects")
+        } else if first.is_some_and(|o| o == attempt.url().origin()) {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }

@@ -47,6 +47,8 @@ pub struct ApiError {
     pub headers: HeaderMap,
     /// The raw body, as received.
     pub body: String,
+    /// The body is the gateway's JSON error envelope (not, say, a proxy's HTML page).
+    pub envelope: bool,
 }
 
 impl ApiError {
@@ -63,21 +65,23 @@ impl ApiError {
         let err = parsed.as_ref().and_then(|v| v.get("error"));
         let field = |k: &str| err.and_then(|e| e.get(k)).and_then(Value::as_str).map(str::to_string);
         let message = field("message").unwrap_or_else(|| summarize_body(status, &text));
-        ApiError { status, kind: field("type"), code: field("code"), param: field("param"), message, request_id, headers, body: text }
+        let envelope = err.is_some_and(Value::is_object);
+        ApiError { status, kind: field("type"), code: field("code"), param: field("param"), message, request_id, headers, body: text, envelope }
     }
 }
 
 /// A readable message for a body without an error envelope.
+/// The status code is left out: every message of an [`ApiError`] is shown after `HTTP <status>`.
 fn summarize_body(status: u16, text: &str) -> String {
     let reason = reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("error");
     if let Some(title) = text.split("<title>").nth(1).and_then(|t| t.split("</title>").next()) {
-        return format!("HTTP {status} {reason} from an intermediary: {}", title.trim());
+        return format!("{reason} from an intermediary (page title: {})", truncate(title.trim(), 120));
     }
     let snippet: String = text.trim().chars().take(200).collect();
     if snippet.is_empty() {
-        format!("HTTP {status} {reason} with an empty body")
+        format!("{reason}, with an empty body")
     } else {
-        format!("HTTP {status} {reason}: {snippet}")
+        format!("{reason}: {snippet}")
     }
 }
 
@@ -103,7 +107,7 @@ impl std::fmt::Debug for ApiError {
 /// assert_eq!(e.to_string(), "invalid request: `messages` is required");
 /// assert!(!e.is_retryable());
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum Error {
     #[error("configuration error: {0}")]
     Config(String),
@@ -146,6 +150,10 @@ pub enum Error {
     #[error("gave up waiting for job {job_id} after {waited:?} (last status: {last_status}); the job keeps running and its handle stays usable")]
     JobWaitTimeout { job_id: String, waited: Duration, last_status: String },
 
+    /// The caller cancelled the call (its cancellation token fired); the connection is closed.
+    #[error("the call was cancelled")]
+    Cancelled,
+
     #[error("could not decode the response: {message} [body starts: {}]", truncate(.snippet, 200))]
     Decode {
         message: String,
@@ -184,8 +192,8 @@ fn api_message(e: &ApiError) -> String {
 
 fn timeout_message(kind: TimeoutKind, after: Duration) -> String {
     match kind {
-        TimeoutKind::Connect => format!("timed out connecting after {after:?}"),
-        TimeoutKind::Request => format!("timed out waiting for the response after {after:?}"),
+        TimeoutKind::Connect => format!("timed out connecting after {after:?} (connect timeout)"),
+        TimeoutKind::Request => format!("timed out after {after:?} waiting for the response (request timeout, per attempt)"),
         TimeoutKind::StreamIdle => format!("the stream sent nothing for {after:?} (stream idle timeout)"),
     }
 }
@@ -259,7 +267,9 @@ mod tests {
         assert_eq!((e.kind.as_deref(), e.message.as_str()), (Some("authentication_error"), "Invalid API key."));
         let html = b"<html><head><title>502 Bad Gateway</title></head></html>";
         let e = ApiError::from_response(502, HeaderMap::new(), html);
-        assert_eq!(e.message, "HTTP 502 Bad Gateway from an intermediary: 502 Bad Gateway");
+        assert_eq!(e.message, "Bad Gateway from an intermediary (page title: 502 Bad Gateway)");
+        assert!(!e.envelope);
+        assert_eq!(Error::from(e).to_string(), "HTTP 502: Bad Gateway from an intermediary (page title: 502 Bad Gateway)");
     }
 
     #[test]

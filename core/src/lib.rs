@@ -8,14 +8,19 @@
 //! ```
 
 pub mod accumulate;
+mod args;
 pub mod call;
 pub mod client;
+mod download;
 mod config;
 pub mod error;
+mod error_info;
 pub mod job;
 pub mod operations;
 pub mod options;
 pub mod pagination;
+mod raw_body;
+pub mod redact;
 pub mod reply;
 pub mod requests;
 pub mod resources;
@@ -29,8 +34,9 @@ pub use call::{ApiResponse, CallArgs, Outcome, Payload, ResponseMeta};
 pub use client::{AuthStyle, Client, ClientBuilder};
 pub use config::{Config, DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL};
 pub use error::{ApiError, Error, Result, StreamErrorKind, TimeoutKind};
-pub use job::{Generation, Job, WaitOptions};
-pub use options::RequestOptions;
+pub use error_info::{status_class, ErrorInfo, CLASSES as ERROR_CLASSES};
+pub use job::{Generation, Job, JobProgress, ProgressSink, WaitOptions};
+pub use options::{CancellationToken, RequestOptions};
 pub use pagination::Pager;
 pub use reply::Reply;
 pub use stream::{EventStream, StreamEvent};

@@ -31,15 +31,35 @@ impl Backoff {
     }
 }
 
-/// The wait a response asks for: `retry-after-ms`, else `Retry-After` in seconds or as an HTTP date.
+/// A number of seconds as a wait: negative and NaN mean nothing; huge and infinite values
+/// saturate (the caller compares them with [`MAX_RETRY_AFTER`]), never panic.
+fn wait_of(secs: f64) -> Option<Duration> {
+    if secs.is_nan() || secs < 0.0 {
+        return None;
+    }
+    Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX))
+}
+
+/// The wait a response asks for: `retry-after-ms`, else `Retry-After` in seconds or as an HTTP
+/// date. Values that mean no wait (junk, negative, NaN) are `None`.
+///
+/// ```
+/// use reqwest::header::HeaderMap;
+/// use std::time::Duration;
+/// let mut h = HeaderMap::new();
+/// h.insert("retry-after", "1e20".parse().unwrap());
+/// assert_eq!(empiriolabs::retry::retry_after(&h), Some(Duration::MAX));
+/// h.insert("retry-after", "NaN".parse().unwrap());
+/// assert_eq!(empiriolabs::retry::retry_after(&h), None);
+/// ```
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let get = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).map(str::trim);
-    if let Some(ms) = get("retry-after-ms").and_then(|v| v.parse::<f64>().ok()).filter(|v| v.is_finite() && *v >= 0.0) {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+    if let Some(ms) = get("retry-after-ms").and_then(|v| v.parse::<f64>().ok()).and_then(|ms| wait_of(ms / 1000.0)) {
+        return Some(ms);
     }
     let v = get("retry-after")?;
     if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        return wait_of(secs);
     }
     let at = httpdate::parse_http_date(v).ok()?;
     Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
@@ -51,7 +71,9 @@ pub fn retryable(class: Retry, err: &Error) -> bool {
         Error::Api(e) if e.status == 402 => false,
         Error::Api(e) => match class {
             Retry::Idempotent => e.status == 408 || e.status == 429 || e.status >= 500,
-            Retry::Unsafe => e.status == 429 || e.status == 503,
+            // An HTML 503 may come from an intermediary after the gateway accepted the work;
+            // only the gateway's own envelope, or a wait it asked for, says it did not.
+            Retry::Unsafe => e.status == 429 || (e.status == 503 && (e.envelope || retry_after(&e.headers).is_some())),
         },
         // A connection that failed before the request left cannot have started any work.
         Error::Connection { before_send, .. } => *before_send || class == Retry::Idempotent,
@@ -67,7 +89,7 @@ mod tests {
     use crate::error::ApiError;
 
     fn api(status: u16) -> Error {
-        Error::from(ApiError::from_response(status, HeaderMap::new(), b"{}"))
+        Error::from(ApiError::from_response(status, HeaderMap::new(), br#"{"error":{"message":"m"}}"#))
     }
 
     #[test]
@@ -77,6 +99,11 @@ mod tests {
         }
         assert!(retryable(Retry::Unsafe, &api(429)) && retryable(Retry::Unsafe, &api(503)));
         assert!(!retryable(Retry::Unsafe, &api(500)) && !retryable(Retry::Unsafe, &api(502)));
+        let html = |s| Error::from(ApiError::from_response(s, HeaderMap::new(), b"<html><title>503</title></html>"));
+        assert!(!retryable(Retry::Unsafe, &html(503)) && !retryable(Retry::Unsafe, &html(504)) && retryable(Retry::Idempotent, &html(503)));
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "1".parse().unwrap());
+        assert!(retryable(Retry::Unsafe, &Error::from(ApiError::from_response(503, h, b"<html></html>"))));
         assert!(!retryable(Retry::Idempotent, &api(402)) && !retryable(Retry::Idempotent, &api(404)));
         let sent = Error::Connection { message: "reset".into(), before_send: false };
         let refused = Error::Connection { message: "refused".into(), before_send: true };
@@ -97,6 +124,26 @@ mod tests {
         assert!(d > Duration::from_secs(27) && d <= Duration::from_secs(30), "{d:?}");
         h.insert("retry-after", "soon".parse().unwrap());
         assert_eq!(retry_after(&h), None);
+    }
+
+    proptest::proptest! {
+        /// Any header text: no panic, and no wait from a value that is not a plain number or date.
+        #[test]
+        fn any_header_value_is_safe(ms in ".{0,40}", secs in ".{0,40}", num in proptest::num::f64::ANY) {
+            let mut h = HeaderMap::new();
+            for (k, v) in [("retry-after-ms", ms.as_str()), ("retry-after", secs.as_str())] {
+                if let Ok(v) = v.parse() {
+                    h.insert(k, v);
+                }
+            }
+            let _ = retry_after(&h);
+            let mut h = HeaderMap::new();
+            h.insert("retry-after", num.to_string().parse().unwrap());
+            match retry_after(&h) {
+                None => proptest::prop_assert!(num.is_nan() || num < 0.0),
+                Some(d) => proptest::prop_assert!(num >= 0.0 && (d == Duration::MAX || (d.as_secs_f64() - num).abs() <= 1e-6 * num.max(1.0))),
+            }
+        }
     }
 
     #[test]

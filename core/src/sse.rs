@@ -110,6 +110,24 @@ impl Decoder {
         self.ready.pop_front()
     }
 
+    /// At the end of the body: the event a final blank line would have dispatched, if its
+    /// lines are complete (a stream whose last line is its terminator may omit the blank line).
+    /// A line cut short without its line end is not complete, and gives nothing.
+    ///
+    /// ```
+    /// use empiriolabs::sse::Decoder;
+    /// let mut d = Decoder::new(1 << 20);
+    /// d.feed(b"data: [DONE]\n").unwrap();
+    /// assert!(d.next_event().is_none());
+    /// assert_eq!(d.pending_at_eof().unwrap().data, "[DONE]");
+    /// ```
+    pub fn pending_at_eof(&mut self) -> Option<SseEvent> {
+        if !self.line.is_empty() {
+            return None;
+        }
+        self.event_if_any()
+    }
+
     /// The id of the last event that set one (for `Last-Event-ID`).
     pub fn last_event_id(&self) -> Option<&str> {
         self.last_id.as_deref()
@@ -163,12 +181,19 @@ impl Decoder {
     }
 
     fn dispatch(&mut self) {
+        if let Some(ev) = self.event_if_any() {
+            self.ready.push_back(ev);
+        }
+    }
+
+    /// Ends the event being read: it, if it has data; the fields reset either way.
+    fn event_if_any(&mut self) -> Option<SseEvent> {
         let event = self.event.take();
         if !self.has_data {
-            return;
+            return None;
         }
         self.has_data = false;
-        self.ready.push_back(SseEvent { event, data: std::mem::take(&mut self.data), id: self.last_id.clone(), retry: self.retry });
+        Some(SseEvent { event, data: std::mem::take(&mut self.data), id: self.last_id.clone(), retry: self.retry })
     }
 }
 
@@ -208,6 +233,18 @@ mod tests {
     #[test]
     fn partial_event_at_end_is_not_dispatched() {
         assert!(decode_all(&[b"data: 1\n"]).is_empty());
+    }
+
+    #[test]
+    fn the_event_pending_at_eof_needs_complete_lines() {
+        let mut d = Decoder::new(1 << 16);
+        d.feed(b"data: a\n\nevent: message_stop\r\ndata: {}\r\n").unwrap();
+        assert_eq!(d.next_event().unwrap().data, "a");
+        let last = d.pending_at_eof().unwrap();
+        assert_eq!((last.event.as_deref(), last.data.as_str()), (Some("message_stop"), "{}"));
+        let mut cut = Decoder::new(1 << 16);
+        cut.feed(b"data: [DON").unwrap();
+        assert!(cut.pending_at_eof().is_none(), "a line without its end is cut, not complete");
     }
 
     #[test]

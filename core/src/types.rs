@@ -126,7 +126,8 @@ pub enum SpeechEvent {
 
 impl SpeechEvent {
     pub fn from_value(v: &Value) -> crate::Result<SpeechEvent> {
-        use base64_decode::decode;
+        use base64::Engine;
+        let decode = |s: &str| base64::engine::general_purpose::STANDARD.decode(s);
         Ok(match v.get("type").and_then(Value::as_str) {
             Some("audio.chunk") => SpeechEvent::Chunk {
                 seq: v.get("seq").and_then(Value::as_u64).unwrap_or(0),
@@ -146,38 +147,3 @@ impl SpeechEvent {
     }
 }
 
-/// Standard base64 (the alphabet of `audio_b64` and `b64_json`), without a dependency.
-pub mod base64_decode {
-    pub fn decode(s: &str) -> Result<Vec<u8>, String> {
-        let mut out = Vec::with_capacity(s.len() / 4 * 3);
-        let (mut acc, mut bits) = (0u32, 0u32);
-        for (i, c) in s.bytes().enumerate() {
-            let v = match c {
-                b'A'..=b'Z' => c - b'A',
-                b'a'..=b'z' => c - b'a' + 26,
-                b'0'..=b'9' => c - b'0' + 52,
-                b'+' => 62,
-                b'/' => 63,
-                b'=' => break,
-                b'\n' | b'\r' => continue,
-                _ => return Err(format!("invalid character at {i}")),
-            } as u32;
-            acc = (acc << 6) | v;
-            bits += 6;
-            if bits >= 8 {
-                bits -= 8;
-                out.push((acc >> bits) as u8);
-                acc &= (1 << bits) - 1;
-            }
-        }
-        Ok(out)
-    }
-
-    #[cfg(test)]
-    #[test]
-    fn decodes() {
-        assert_eq!(decode("AAECAw==").unwrap(), vec![0, 1, 2, 3]);
-        assert_eq!(decode("aGVsbG8").unwrap(), b"hello");
-        assert!(decode("a$").is_err());
-    }
-}

@@ -17,12 +17,26 @@ use crate::error::{Error, Result};
 /// let field = Part::text("model", "openai-whisper-1");
 /// assert!(field.filename.is_none());
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Part {
     pub name: String,
     pub filename: Option<String>,
     pub content_type: Option<String>,
     pub data: Bytes,
+}
+
+impl std::fmt::Debug for Part {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Part");
+        d.field("name", &self.name).field("filename", &self.filename).field("content_type", &self.content_type);
+        // A text field named like a secret shows no value; a file shows its size.
+        match (&self.filename, crate::redact::is_secret_name(&self.name)) {
+            (None, false) => d.field("value", &String::from_utf8_lossy(&self.data)),
+            (None, true) => d.field("value", &"<redacted>"),
+            (Some(_), _) => d.field("len", &self.data.len()),
+        };
+        d.finish()
+    }
 }
 
 fn guess(filename: &str) -> String {
@@ -57,6 +71,24 @@ impl Part {
         reader.read_to_end(&mut data).await.map_err(|e| Error::invalid(&name, format!("cannot read the upload: {e}")))?;
         Ok(Part::bytes(name, filename, data, mime))
     }
+}
+
+/// A JSON object's fields as multipart text parts: strings as they are, arrays joined with
+/// `,`, other values as JSON text; nulls are left out, in every binding alike.
+pub fn fields(fields: serde_json::Map<String, serde_json::Value>) -> Vec<Part> {
+    use serde_json::Value;
+    fields
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let text = match v {
+                Value::Null => return None,
+                Value::String(s) => s,
+                Value::Array(items) => items.iter().map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string())).collect::<Vec<_>>().join(","),
+                other => other.to_string(),
+            };
+            Some(Part::text(k, text))
+        })
+        .collect()
 }
 
 pub(crate) fn form(parts: &[Part]) -> Result<reqwest::multipart::Form> {

@@ -112,6 +112,18 @@ fn every_operation_has_a_typed_method() {
     for entry in std::fs::read_dir(src.join("resources")).unwrap() {
         source.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
     }
-    let missing: Vec<&str> = OPERATIONS.iter().map(|o| o.id).filter(|id| !source.contains(&format!("\"{id}\""))).collect();
+    let table = std::fs::read_to_string(src.join("operations.rs")).unwrap();
+    let consts: Vec<(String, String)> = table
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub const "))
+        .filter_map(|l| {
+            let (name, rest) = l.split_once(": &str = \"")?;
+            Some((name.to_string(), rest.strip_suffix("\";")?.to_string()))
+        })
+        .collect();
+    let ids: BTreeSet<&str> = consts.iter().map(|(_, v)| v.as_str()).collect();
+    let table_ids: BTreeSet<&str> = OPERATIONS.iter().map(|o| o.id).collect();
+    assert_eq!(ids, table_ids, "one `id::` constant per operation of the table");
+    let missing: Vec<&str> = consts.iter().filter(|(name, _)| !source.contains(&format!("id::{name}"))).map(|(_, v)| v.as_str()).collect();
     assert!(missing.is_empty(), "operations without a typed method: {missing:?}");
 }

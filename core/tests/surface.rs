@@ -108,7 +108,7 @@ async fn completions_responses_messages_embeddings_reranks() {
     assert_eq!((r.choices[0].text.as_str(), r.choices[0].finish_reason.as_deref()), ("Hello from", Some("length")));
     let resp = c.responses().create(json!({"model": "deepseek-v4-pro", "input": "Tell me"})).await.unwrap();
     assert!(resp.output_text.as_deref().unwrap().ends_with("You said: Tell me"));
-    let mut rs = c.responses().stream(json!({"model": "deepseek-v4-pro", "input": "x"})).await.unwrap();
+    let rs = c.responses().stream(json!({"model": "deepseek-v4-pro", "input": "x"})).await.unwrap();
     let mut last = None;
     while let Some(ev) = rs.next().await {
         last = Some(ev.unwrap());
@@ -147,7 +147,7 @@ async fn jobs_wait_with_progress_cancel_expire_and_time_out() {
     let video = c
         .videos()
         .options(RequestOptions::new().header("x-mock-job-ms", "600"))
-        .generate_and_wait(json!({"model": "seedance-2-0-pro", "prompt": "rain", "duration": 8}), quick().on_progress(move |j| s2.lock().unwrap().push(j["progress"].as_f64().unwrap())))
+        .generate_and_wait(json!({"model": "seedance-2-0-pro", "prompt": "rain", "duration": 8}), quick().on_progress(move |j| s2.lock().unwrap().push(j.progress.unwrap())))
         .await
         .unwrap();
     assert!(video["data"][0]["url"].as_str().unwrap().contains(".mp4"));
@@ -173,7 +173,22 @@ async fn jobs_wait_with_progress_cancel_expire_and_time_out() {
     quick_job.wait(quick()).await.unwrap();
     tokio::time::sleep(Duration::from_millis(2200)).await;
     assert!(matches!(quick_job.refresh().await, Err(Error::JobExpired { .. })));
-    assert!(matches!(c.jobs().retrieve("job_never_existed").await, Err(Error::JobExpired { .. })));
+    // An id no handle ever saw exist is the gateway's not-found, with its code, not "expired".
+    match c.jobs().retrieve("job_never_existed").await {
+        Err(Error::Api(a)) => assert_eq!((a.status, a.code.as_deref()), (404, Some("job_not_found"))),
+        other => panic!("expected a not-found API error, got {other:?}"),
+    }
+    let typo = empiriolabs::Job::attach(&c, "job_typo");
+    assert!(matches!(typo.wait(quick()).await, Err(Error::Api(a)) if a.status == 404));
+    // Once a poll has found a job, its 404 is expiry.
+    let attached = empiriolabs::Job::attach(&c, quick_job.id());
+    let fresh = c.research().create(json!({"model": "tavily-research", "query": "q"})).await.unwrap();
+    let seen = empiriolabs::Job::attach(&c, fresh.id());
+    seen.refresh().await.unwrap();
+    seen.wait(quick()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2200)).await;
+    assert!(matches!(seen.refresh().await, Err(Error::JobExpired { .. })));
+    assert!(matches!(attached.refresh().await, Err(Error::Api(_))), "never seen by this handle");
 }
 
 #[tokio::test]
@@ -229,7 +244,7 @@ async fn templates_search_answer_detect_analysis() {
     assert_eq!(c.videos().templates().list(json!({"category": "viral"})).await.unwrap()["data"][0]["slug"], "baseball-stadium");
     assert_eq!(c.search().create(json!({"model": "tavily-search", "query": "crdt", "max_results": 3})).await.unwrap()["results"].as_array().unwrap().len(), 3);
     assert!(c.answer().create(json!({"model": "exa-answer", "query": "eclipse"})).await.unwrap()["citations"].is_array());
-    let mut s = c.answer().stream(json!({"model": "exa-answer", "query": "eclipse"})).await.unwrap();
+    let s = c.answer().stream(json!({"model": "exa-answer", "query": "eclipse"})).await.unwrap();
     let mut kinds = vec![];
     while let Some(ev) = s.next().await {
         kinds.push(ev.unwrap().kind().unwrap().to_string());
@@ -277,7 +292,7 @@ async fn pagination_walks_every_page_lazily() {
     let polls = m.requests(Some("/v1/account/usage")).await;
     assert_eq!(polls.len(), 3);
     assert!(polls[1]["query"]["before"].is_array(), "later pages carry the cursor");
-    let mut convs = c.playground().conversations().list(json!({"limit": 50})).unwrap();
+    let convs = c.playground().conversations().list(json!({"limit": 50})).unwrap();
     let mut n = 0;
     while let Some(item) = convs.next_item().await {
         item.unwrap();
@@ -302,7 +317,7 @@ async fn gpu_and_hosted_agents() {
     let conn = c.gpu().connect(&inst.id);
     let chat = conn.chat(json!({"model": "served", "messages": user("hi")})).await.unwrap();
     assert_eq!(chat.model, "Qwen/Qwen2.5-7B-Instruct");
-    let mut s = conn.chat_stream(json!({"model": "served", "messages": user("hi")})).await.unwrap();
+    let s = conn.chat_stream(json!({"model": "served", "messages": user("hi")})).await.unwrap();
     let mut n = 0;
     while let Some(ev) = s.next().await {
         ev.unwrap();

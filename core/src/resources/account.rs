@@ -1,5 +1,6 @@
 //! Models, account usage, playground conversations and jobs.
 
+use crate::operations::id;
 use serde_json::Value;
 
 use super::{namespace, Base};
@@ -52,12 +53,12 @@ impl Client {
 
 impl Models {
     pub async fn list(&self) -> Result<Reply<ModelList>> {
-        self.base.typed("listModels", self.base.args()).await
+        self.base.typed(id::LIST_MODELS, self.base.args()).await
     }
 
     /// The model with its parameter table, pricing rows and features.
     pub async fn retrieve(&self, id: &str) -> Result<Reply<Model>> {
-        self.base.typed("retrieveModel", self.base.args().path("model_id", id)).await
+        self.base.typed(id::RETRIEVE_MODEL, self.base.args().path("model_id", id)).await
     }
 }
 
@@ -70,12 +71,12 @@ impl Account {
 impl Usage {
     /// One page (`limit`, `before`, `from`, `to`, `source`, `model`, `status`).
     pub async fn page(&self, query: Value) -> Result<Reply<UsagePage>> {
-        self.base.typed("retrieveAccountUsage", self.base.query(query)?).await
+        self.base.typed(id::RETRIEVE_ACCOUNT_USAGE, self.base.query(query)?).await
     }
 
     /// Every usage event, page after page, lazily.
     pub fn list(&self, query: Value) -> Result<Pager> {
-        Ok(Pager::new(self.base.client.clone(), "retrieveAccountUsage", self.base.query(query)?))
+        Ok(Pager::new(self.base.client.clone(), id::RETRIEVE_ACCOUNT_USAGE, self.base.query(query)?))
     }
 }
 
@@ -87,22 +88,22 @@ impl Playground {
 
 impl Conversations {
     pub fn list(&self, query: Value) -> Result<Pager> {
-        Ok(Pager::new(self.base.client.clone(), "listPlaygroundConversations", self.base.query(query)?))
+        Ok(Pager::new(self.base.client.clone(), id::LIST_PLAYGROUND_CONVERSATIONS, self.base.query(query)?))
     }
 
     pub async fn page(&self, query: Value) -> Result<Reply<Value>> {
-        self.base.value("listPlaygroundConversations", self.base.query(query)?).await
+        self.base.value(id::LIST_PLAYGROUND_CONVERSATIONS, self.base.query(query)?).await
     }
 
     pub async fn retrieve(&self, id: &str) -> Result<Reply<Value>> {
-        self.base.value("retrievePlaygroundConversation", self.base.args().path("conversation_id", id)).await
+        self.base.value(id::RETRIEVE_PLAYGROUND_CONVERSATION, self.base.args().path("conversation_id", id)).await
     }
 }
 
 impl Jobs {
     /// Recent jobs (`status`, `limit`); one page, the gateway keeps the last hour.
     pub async fn list(&self, query: Value) -> Result<Reply<Value>> {
-        self.base.value("listJobs", self.base.query(query)?).await
+        self.base.value(id::LIST_JOBS, self.base.query(query)?).await
     }
 
     /// A handle to job `id`, refreshed.

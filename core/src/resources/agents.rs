@@ -2,6 +2,7 @@
 //! messages, stop, and wait.
 
 
+use crate::operations::id;
 use serde_json::{json, Value};
 
 use super::{namespace, Base};
@@ -11,6 +12,9 @@ use crate::job::{failed, Poller, WaitOptions};
 use crate::reply::Reply;
 use crate::stream::{EventStream, StreamEvent};
 use crate::types::AgentTaskState;
+
+/// The gateway's shortest hold of a non-streaming run (its minimum `max_wait_seconds`).
+pub const START_WAIT_SECONDS: u64 = 5;
 
 namespace!(
     /// `client.agents()`: long-running agent tasks.
@@ -30,19 +34,34 @@ impl Agents {
         if let Some(m) = body.as_object_mut() {
             m.insert("stream".into(), json!(true));
         }
-        let stream = self.base.client.stream("runAgent", self.base.body(body)?).await?;
+        let stream = self.base.client.stream(id::RUN_AGENT, self.base.body(body)?).await?;
         Ok(AgentRun { stream, task_id: None, base: self.base.clone() })
     }
 
-    /// Starts a task in the background (`stream: false`) and returns its handle.
+    /// Starts a task in the background and returns its handle as soon as the gateway has
+    /// given it an id: `stream: false` with a short `max_wait_seconds` (the gateway's minimum,
+    /// unless the body sets one), so the call never outlives its timeout with a billing task's
+    /// id in it. Wait on the handle to poll for the end.
     pub async fn start(&self, body: Value) -> Result<AgentTask> {
         let mut body = body;
         if let Some(m) = body.as_object_mut() {
             m.insert("stream".into(), json!(false));
+            m.entry("max_wait_seconds").or_insert(json!(START_WAIT_SECONDS));
         }
-        let r = self.base.value("runAgent", self.base.body(body)?).await?;
+        let r = self.base.value(id::RUN_AGENT, self.base.body(body)?).await?;
         let id = r.get("task_id").and_then(Value::as_str).ok_or_else(|| Error::decode("no `task_id` in the answer", r.body.to_string().as_bytes()))?;
         Ok(self.task(id))
+    }
+
+    /// Runs a task without streaming: the gateway holds the answer until the task ends or
+    /// `max_wait_seconds` (default 900) passes, and the call's timeout is raised above that.
+    /// The answer is the task's state then (`task_id`, `status`, …).
+    pub async fn create(&self, body: Value) -> Result<Reply<Value>> {
+        let mut body = body;
+        if let Some(m) = body.as_object_mut() {
+            m.insert("stream".into(), json!(false));
+        }
+        self.base.value(id::RUN_AGENT, self.base.body(body)?).await
     }
 
     /// A handle for an existing task.
@@ -98,21 +117,21 @@ impl AgentTask {
     }
 
     pub async fn status(&self) -> Result<Reply<AgentTaskState>> {
-        self.base.typed("getAgentTask", self.base.args().path("task_id", &self.id)).await
+        self.base.typed(id::GET_AGENT_TASK, self.base.args().path("task_id", &self.id)).await
     }
 
     pub async fn messages(&self) -> Result<Reply<Value>> {
-        self.base.value("listAgentMessages", self.base.args().path("task_id", &self.id)).await
+        self.base.value(id::LIST_AGENT_MESSAGES, self.base.args().path("task_id", &self.id)).await
     }
 
     pub async fn stop(&self) -> Result<Reply<Value>> {
-        self.base.value("stopAgentTask", self.base.args().path("task_id", &self.id)).await
+        self.base.value(id::STOP_AGENT_TASK, self.base.args().path("task_id", &self.id)).await
     }
 
     /// Sends `input` to the running task (`POST /v1/agents/run` with its `task_id`).
     pub async fn follow_up(&self, model: &str, input: &str) -> Result<Reply<Value>> {
-        let body = json!({"model": model, "input": input, "task_id": self.id, "stream": false});
-        self.base.value("runAgent", self.base.body(body)?).await
+        let body = json!({"model": model, "input": input, "task_id": self.id, "stream": false, "max_wait_seconds": START_WAIT_SECONDS});
+        self.base.value(id::RUN_AGENT, self.base.body(body)?).await
     }
 
     /// Polls until the task is `completed`, `failed` or `stopped`; `failed` is an error.

@@ -1,5 +1,6 @@
 //! GPU Cloud: the catalog, instances and their actions, and connecting to a running instance.
 
+use crate::operations::id;
 use serde_json::Value;
 
 use super::{namespace, Base};
@@ -46,11 +47,11 @@ impl Gpu {
 
 impl GpuCatalog {
     pub async fn list(&self) -> Result<Reply<Value>> {
-        self.base.value("listGpuTypes", self.base.args()).await
+        self.base.value(id::LIST_GPU_TYPES, self.base.args()).await
     }
 
     pub async fn get(&self, slug: &str) -> Result<Reply<Value>> {
-        self.base.value("getGpuType", self.base.args().path("slug", slug)).await
+        self.base.value(id::GET_GPU_TYPE, self.base.args().path("slug", slug)).await
     }
 }
 
@@ -62,25 +63,25 @@ fn instance(r: Reply<Value>) -> Result<Reply<GpuInstance>> {
 
 impl GpuInstances {
     pub async fn list(&self) -> Result<Reply<Value>> {
-        self.base.value("listGpuInstances", self.base.args()).await
+        self.base.value(id::LIST_GPU_INSTANCES, self.base.args()).await
     }
 
     /// Deploys an instance (`gpu_slug`, `mode`, `hf_id` / `template_slug` / `image`, …).
     pub async fn create(&self, body: Value) -> Result<Reply<GpuInstance>> {
-        instance(self.base.value("deployGpuInstance", self.base.body(body)?).await?)
+        instance(self.base.value(id::DEPLOY_GPU_INSTANCE, self.base.body(body)?).await?)
     }
 
     pub async fn get(&self, id: &str) -> Result<Reply<GpuInstance>> {
-        instance(self.base.value("getGpuInstance", self.base.args().path("instance_id", id)).await?)
+        instance(self.base.value(id::GET_GPU_INSTANCE, self.base.args().path("instance_id", id)).await?)
     }
 
     pub async fn delete(&self, id: &str) -> Result<Reply<Value>> {
-        self.base.value("destroyGpuInstance", self.base.args().path("instance_id", id)).await
+        self.base.value(id::DESTROY_GPU_INSTANCE, self.base.args().path("instance_id", id)).await
     }
 
     /// `stop`, `start` or `refresh`.
     pub async fn action(&self, id: &str, action: &str) -> Result<Reply<GpuInstance>> {
-        instance(self.base.value("actionGpuInstance", self.base.args().path("instance_id", id).path("action", action)).await?)
+        instance(self.base.value(id::ACTION_GPU_INSTANCE, self.base.args().path("instance_id", id).path("action", action)).await?)
     }
 }
 
@@ -102,21 +103,27 @@ impl GpuConnection {
 
     /// Any method and path on the service; the answer as received.
     pub async fn request(&self, method: &str, path: &str, body: Option<Value>) -> Result<ApiResponse> {
-        self.base.client.call("connectGpuInstance", self.args(method, path, body)).await
+        self.base.client.call(id::CONNECT_GPU_INSTANCE, self.args(method, path, body)).await
     }
 
     /// Any method and path, with the answer's body as a stream of bytes (downloads, logs,
-    /// anything not SSE). Dropping the stream closes the connection.
+    /// anything not SSE). Each wait for the next piece is bounded by the stream idle timeout.
+    /// Dropping the stream closes the connection.
     pub async fn request_bytes(&self, method: &str, path: &str, body: Option<Value>) -> Result<RawBody> {
-        let p = self.base.client.prepare("connectGpuInstance", self.args(method, path, body))?;
-        let resp = self.base.client.send(&p).await?;
-        let meta = crate::call::ResponseMeta::of(&resp);
-        Ok(RawBody { meta, body: Box::pin(resp.bytes_stream()) })
+        let p = self.base.client.prepare(id::CONNECT_GPU_INSTANCE, self.args(method, path, body))?;
+        let resp = self.base.client.send_head(&p).await?;
+        Ok(RawBody::new(resp, p.idle))
+    }
+
+    /// Per-call overrides (timeout, retries, headers, query parameters) for this connection.
+    pub fn options(mut self, opts: crate::options::RequestOptions) -> Self {
+        self.base.opts = opts;
+        self
     }
 
     /// A streamed call (an OpenAI-style SSE answer).
     pub async fn stream(&self, method: &str, path: &str, body: Value) -> Result<EventStream> {
-        self.base.client.stream("connectGpuInstance", self.args(method, path, Some(body))).await
+        self.base.client.stream(id::CONNECT_GPU_INSTANCE, self.args(method, path, Some(body))).await
     }
 
     /// Chat completions of the model served on the instance (rooted at `.../v1`).
@@ -132,22 +139,4 @@ impl GpuConnection {
     }
 }
 
-/// A response body read as it arrives.
-pub struct RawBody {
-    pub meta: crate::call::ResponseMeta,
-    body: std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send + Sync>>,
-}
-
-impl RawBody {
-    /// The next piece of the body; `None` at its end.
-    pub async fn next(&mut self) -> Option<Result<bytes::Bytes>> {
-        use futures_util::StreamExt;
-        Some(self.body.next().await?.map_err(|e| crate::Error::Connection { message: format!("the body broke mid-transfer: {e}"), before_send: false }))
-    }
-}
-
-impl std::fmt::Debug for RawBody {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RawBody").field("meta", &self.meta).finish_non_exhaustive()
-    }
-}
+pub use crate::raw_body::RawBody;

@@ -1,6 +1,7 @@
 //! Hosted Agents: health, config, instances and their integrations, model, access, skills
 //! and MCP connectors.
 
+use crate::operations::id;
 use serde_json::{json, Value};
 
 use super::{namespace, Base};
@@ -34,11 +35,11 @@ impl Client {
 
 impl HostedAgents {
     pub async fn health(&self) -> Result<Reply<Value>> {
-        self.base.value("hostedAgentsHealth", self.base.args()).await
+        self.base.value(id::HOSTED_AGENTS_HEALTH, self.base.args()).await
     }
 
     pub async fn config(&self) -> Result<Reply<Value>> {
-        self.base.value("getHostedAgentsConfig", self.base.args()).await
+        self.base.value(id::GET_HOSTED_AGENTS_CONFIG, self.base.args()).await
     }
 
     pub fn instances(&self) -> AgentInstances {
@@ -56,42 +57,42 @@ impl AgentInstances {
     }
 
     pub async fn list(&self) -> Result<Reply<Value>> {
-        self.base.value("listHostedAgentInstances", self.base.args()).await
+        self.base.value(id::LIST_HOSTED_AGENT_INSTANCES, self.base.args()).await
     }
 
     /// Creates an agent (`agent_type`: `openclaw` or `hermes`, `name`, `plan_slug`, …).
     pub async fn create(&self, body: Value) -> Result<Reply<HostedAgent>> {
-        agent(self.base.value("createHostedAgentInstance", self.base.body(body)?).await?)
+        agent(self.base.value(id::CREATE_HOSTED_AGENT_INSTANCE, self.base.body(body)?).await?)
     }
 
     pub async fn get(&self, id: &str) -> Result<Reply<HostedAgent>> {
-        agent(self.base.value("getHostedAgentInstance", self.on(id)).await?)
+        agent(self.base.value(id::GET_HOSTED_AGENT_INSTANCE, self.on(id)).await?)
     }
 
     pub async fn delete(&self, id: &str) -> Result<Reply<Value>> {
-        self.base.value("destroyHostedAgentInstance", self.on(id)).await
+        self.base.value(id::DESTROY_HOSTED_AGENT_INSTANCE, self.on(id)).await
     }
 
     pub async fn rename(&self, id: &str, name: &str) -> Result<Reply<HostedAgent>> {
-        agent(self.base.value("renameHostedAgentInstance", self.with_body(id, json!({"name": name}))?).await?)
+        agent(self.base.value(id::RENAME_HOSTED_AGENT_INSTANCE, self.with_body(id, json!({"name": name}))?).await?)
     }
 
     /// `start`, `stop`, `restart` or `refresh`.
     pub async fn action(&self, id: &str, action: &str) -> Result<Reply<HostedAgent>> {
-        agent(self.base.value("actionHostedAgentInstance", self.on(id).path("action", action)).await?)
+        agent(self.base.value(id::ACTION_HOSTED_AGENT_INSTANCE, self.on(id).path("action", action)).await?)
     }
 
     /// Sends chat `messages` to the agent.
     pub async fn message(&self, id: &str, messages: Value) -> Result<Reply<Value>> {
-        self.base.value("messageHostedAgentInstance", self.with_body(id, json!({"messages": messages}))?).await
+        self.base.value(id::MESSAGE_HOSTED_AGENT_INSTANCE, self.with_body(id, json!({"messages": messages}))?).await
     }
 
     pub async fn set_model(&self, id: &str, body: Value) -> Result<Reply<Value>> {
-        self.base.value("setHostedAgentModel", self.with_body(id, body)?).await
+        self.base.value(id::SET_HOSTED_AGENT_MODEL, self.with_body(id, body)?).await
     }
 
     pub async fn set_access(&self, id: &str, body: Value) -> Result<Reply<Value>> {
-        self.base.value("setHostedAgentAccess", self.with_body(id, body)?).await
+        self.base.value(id::SET_HOSTED_AGENT_ACCESS, self.with_body(id, body)?).await
     }
 
     pub fn integrations(&self) -> Integrations {
@@ -115,21 +116,21 @@ pub struct Integrations {
 
 impl Integrations {
     pub async fn list(&self, id: &str) -> Result<Reply<Value>> {
-        self.inst.base.value("listHostedAgentIntegrations", self.inst.on(id)).await
+        self.inst.base.value(id::LIST_HOSTED_AGENT_INTEGRATIONS, self.inst.on(id)).await
     }
 
     /// Saves a token integration (`kind`, `secret`, `config`).
     pub async fn save(&self, id: &str, body: Value) -> Result<Reply<Value>> {
-        self.inst.base.value("saveHostedAgentIntegration", self.inst.with_body(id, body)?).await
+        self.inst.base.value(id::SAVE_HOSTED_AGENT_INTEGRATION, self.inst.with_body(id, body)?).await
     }
 
     pub async fn disconnect(&self, id: &str, kind: &str) -> Result<Reply<Value>> {
-        self.inst.base.value("disconnectHostedAgentIntegration", self.inst.on(id).path("kind", kind)).await
+        self.inst.base.value(id::DISCONNECT_HOSTED_AGENT_INTEGRATION, self.inst.on(id).path("kind", kind)).await
     }
 
     pub async fn set_behavior(&self, id: &str, kind: &str, behavior: Value) -> Result<Reply<Value>> {
         let args = CallArgs { path: vec![("instance_id".into(), id.into()), ("kind".into(), kind.into())], ..self.inst.base.body(json!({"behavior": behavior}))? };
-        self.inst.base.value("setHostedAgentIntegrationBehavior", args).await
+        self.inst.base.value(id::SET_HOSTED_AGENT_INTEGRATION_BEHAVIOR, args).await
     }
 }
 
@@ -141,16 +142,16 @@ pub struct Skills {
 
 impl Skills {
     pub async fn list(&self, id: &str) -> Result<Reply<Value>> {
-        self.inst.base.value("listHostedAgentSkills", self.inst.on(id)).await
+        self.inst.base.value(id::LIST_HOSTED_AGENT_SKILLS, self.inst.on(id)).await
     }
 
     /// Adds `{"slug": "clawhub:<slug>"}` or `{"custom": {"name", "body"}}`.
     pub async fn add(&self, id: &str, body: Value) -> Result<Reply<Value>> {
-        self.inst.base.value("addHostedAgentSkill", self.inst.with_body(id, body)?).await
+        self.inst.base.value(id::ADD_HOSTED_AGENT_SKILL, self.inst.with_body(id, body)?).await
     }
 
     pub async fn remove(&self, id: &str, slug: &str) -> Result<Reply<Value>> {
-        self.inst.base.value("removeHostedAgentSkill", self.inst.on(id).query("slug", slug)).await
+        self.inst.base.value(id::REMOVE_HOSTED_AGENT_SKILL, self.inst.on(id).query("slug", slug)).await
     }
 }
 
@@ -162,15 +163,15 @@ pub struct Mcp {
 
 impl Mcp {
     pub async fn list(&self, id: &str) -> Result<Reply<Value>> {
-        self.inst.base.value("listHostedAgentMcp", self.inst.on(id)).await
+        self.inst.base.value(id::LIST_HOSTED_AGENT_MCP, self.inst.on(id)).await
     }
 
     /// Attaches a remote MCP server (`name`, `url`, `transport`, `header_name`, `header_value`).
     pub async fn add(&self, id: &str, body: Value) -> Result<Reply<Value>> {
-        self.inst.base.value("addHostedAgentMcp", self.inst.with_body(id, body)?).await
+        self.inst.base.value(id::ADD_HOSTED_AGENT_MCP, self.inst.with_body(id, body)?).await
     }
 
     pub async fn remove(&self, id: &str, name: &str) -> Result<Reply<Value>> {
-        self.inst.base.value("removeHostedAgentMcp", self.inst.on(id).query("name", name)).await
+        self.inst.base.value(id::REMOVE_HOSTED_AGENT_MCP, self.inst.on(id).query("name", name)).await
     }
 }

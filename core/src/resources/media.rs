@@ -1,9 +1,8 @@
 //! Images, videos, generation templates, 3D, speech (plain and streamed), audio generation,
 //! transcription, voices, and downloading generated media.
 
-use std::path::Path;
+use crate::operations::id;
 
-use bytes::Bytes;
 use serde_json::Value;
 
 use super::{namespace, Base};
@@ -72,32 +71,12 @@ impl Client {
     pub fn voices(&self) -> Voices {
         Voices { base: Base::new(self) }
     }
-
-    /// Downloads a generated output URL (signed, valid 7 days) to memory. No API key is sent.
-    pub async fn download(&self, url: &str) -> Result<Bytes> {
-        let resp = self.inner.http.get(url).send().await.map_err(|e| Error::Connection { message: format!("cannot download {url}: {e}"), before_send: e.is_connect() })?;
-        let status = resp.status().as_u16();
-        if status >= 400 {
-            let headers = resp.headers().clone();
-            let body = resp.bytes().await.unwrap_or_default();
-            return Err(Error::from(crate::error::ApiError::from_response(status, headers, &body)));
-        }
-        resp.bytes().await.map_err(|e| Error::Connection { message: format!("the download of {url} broke: {e}"), before_send: false })
-    }
-
-    /// Downloads a generated output URL to a file.
-    pub async fn download_to(&self, url: &str, path: impl AsRef<Path>) -> Result<u64> {
-        let bytes = self.download(url).await?;
-        let path = path.as_ref();
-        tokio::fs::write(path, &bytes).await.map_err(|e| Error::invalid("path", format!("cannot write `{}`: {e}", path.display())))?;
-        Ok(bytes.len() as u64)
-    }
 }
 
 impl Images {
     /// The finished images (`sync: true`) or a job to wait on.
     pub async fn generate(&self, body: Value) -> Result<Generation> {
-        self.base.generation("createImage", self.base.body(body)?).await
+        self.base.generation(id::CREATE_IMAGE, self.base.body(body)?).await
     }
 
     /// Generates and waits: the `ImageResponse` (`created`, `data[]`).
@@ -107,7 +86,7 @@ impl Images {
 
     /// `POST /v1/images/analysis`.
     pub async fn analyze(&self, body: Value) -> Result<Reply<Value>> {
-        self.base.value("analyzeImage", self.base.body(body)?).await
+        self.base.value(id::ANALYZE_IMAGE, self.base.body(body)?).await
     }
 
     /// Image templates (`/v1/images/templates`).
@@ -119,9 +98,9 @@ impl Images {
 /// `(list operation, get operation)` for each template family.
 fn family_ops(base_is_video: bool) -> (&'static str, &'static str) {
     if base_is_video {
-        ("listVideoTemplates", "getVideoTemplate")
+        (id::LIST_VIDEO_TEMPLATES, id::GET_VIDEO_TEMPLATE)
     } else {
-        ("listImageTemplates", "getImageTemplate")
+        (id::LIST_IMAGE_TEMPLATES, id::GET_IMAGE_TEMPLATE)
     }
 }
 
@@ -145,7 +124,7 @@ impl TemplateFamily {
 impl Videos {
     /// Starts a video job (always async).
     pub async fn generate(&self, body: Value) -> Result<Job> {
-        self.base.job("createVideo", self.base.body(body)?).await
+        self.base.job(id::CREATE_VIDEO, self.base.body(body)?).await
     }
 
     pub async fn generate_and_wait(&self, body: Value, wait: WaitOptions) -> Result<Value> {
@@ -159,17 +138,17 @@ impl Videos {
 
 impl Templates {
     pub async fn list(&self, query: Value) -> Result<Reply<Value>> {
-        self.base.value("listGenerationTemplates", self.base.query(query)?).await
+        self.base.value(id::LIST_GENERATION_TEMPLATES, self.base.query(query)?).await
     }
 
     pub async fn get(&self, slug: &str) -> Result<Reply<Value>> {
-        self.base.value("getGenerationTemplate", self.base.args().path("slug", slug)).await
+        self.base.value(id::GET_GENERATION_TEMPLATE, self.base.args().path("slug", slug)).await
     }
 }
 
 impl ThreeD {
     pub async fn generate(&self, body: Value) -> Result<Job> {
-        self.base.job("create3DGeneration", self.base.body(body)?).await
+        self.base.job(id::CREATE_3D_GENERATION, self.base.body(body)?).await
     }
 
     pub async fn generate_and_wait(&self, body: Value, wait: WaitOptions) -> Result<Value> {
@@ -192,12 +171,12 @@ impl Audio {
 impl Speech {
     /// `POST /v1/audio/speech`: a hosted URL, or inline bytes with `response_format: b64_json`.
     pub async fn create(&self, body: Value) -> Result<Reply<Value>> {
-        self.base.value("createSpeech", self.base.body(body)?).await
+        self.base.value(id::CREATE_SPEECH, self.base.body(body)?).await
     }
 
     /// `POST /v1/audio/speech:stream`: audio chunks as they are synthesized.
     pub async fn stream(&self, body: Value) -> Result<SpeechStream> {
-        Ok(SpeechStream { inner: self.base.client.stream("createSpeechStream", self.base.body(body)?).await? })
+        Ok(SpeechStream { inner: self.base.client.stream(id::CREATE_SPEECH_STREAM, self.base.body(body)?).await? })
     }
 }
 
@@ -233,7 +212,7 @@ impl SpeechStream {
 impl AudioGenerations {
     /// The audio, or a job when the generation is long (over 60 s of audio).
     pub async fn create(&self, body: Value) -> Result<Generation> {
-        self.base.generation("createAudioGeneration", self.base.body(body)?).await
+        self.base.generation(id::CREATE_AUDIO_GENERATION, self.base.body(body)?).await
     }
 
     pub async fn create_and_wait(&self, body: Value, wait: WaitOptions) -> Result<Value> {
@@ -277,18 +256,11 @@ impl Transcriptions {
             AudioSource::File(mut file) => {
                 file.name = "file".into();
                 let mut parts = vec![file];
-                for (k, v) in params {
-                    let text = match v {
-                        Value::String(s) => s,
-                        Value::Array(items) => items.iter().map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string())).collect::<Vec<_>>().join(","),
-                        other => other.to_string(),
-                    };
-                    parts.push(Part::text(k, text));
-                }
+                parts.extend(crate::upload::fields(params));
                 CallArgs { body: crate::call::Payload::Multipart(parts), ..self.base.args() }
             }
         };
-        self.base.generation("createTranscription", args).await
+        self.base.generation(id::CREATE_TRANSCRIPTION, args).await
     }
 
     pub async fn create_and_wait(&self, source: AudioSource, params: Value, wait: WaitOptions) -> Result<Value> {
@@ -303,6 +275,6 @@ impl Transcriptions {
 
 impl Voices {
     pub async fn list(&self, query: Value) -> Result<Reply<Value>> {
-        self.base.value("listVoices", self.base.query(query)?).await
+        self.base.value(id::LIST_VOICES, self.base.query(query)?).await
     }
 }

@@ -52,12 +52,19 @@ impl Base {
             Value::Null => {}
             Value::Object(m) => {
                 for (k, v) in m {
-                    let s = match v {
-                        Value::Null => continue,
-                        Value::String(s) => s,
-                        other => other.to_string(),
+                    // Arrays go out as repeated keys (`ids=a&ids=b`), as the gateway reads them.
+                    let values = match v {
+                        Value::Array(items) => items,
+                        other => vec![other],
                     };
-                    args = args.query(k, s);
+                    for v in values {
+                        let s = match v {
+                            Value::Null => continue,
+                            Value::String(s) => s,
+                            other => other.to_string(),
+                        };
+                        args = args.query(&k, s);
+                    }
                 }
             }
             _ => return Err(Error::invalid("query", "must be a JSON object of query parameters")),
@@ -66,6 +73,7 @@ impl Base {
     }
 
     pub(crate) async fn typed<T: DeserializeOwned>(&self, op: &str, args: CallArgs) -> Result<Reply<T>> {
+        refuse_stream_flag(op, &args)?;
         let r = self.client.call(op, args).await?;
         Ok(Reply { body: r.json()?, meta: r.meta })
     }
@@ -78,7 +86,8 @@ impl Base {
         match self.client.invoke(op, args).await? {
             Outcome::Job(j) => Ok(Generation::Job(j)),
             Outcome::Json(r) => Ok(Generation::Done(r.value()?)),
-            Outcome::Text(r) => Ok(Generation::Done(Value::String(r.text()))),
+            Outcome::Bytes(r) if r.is_textual() => Ok(Generation::Done(Value::String(r.text()))),
+            Outcome::Bytes(r) => Err(Error::decode_answer(format!("expected JSON or text, got `{}`", r.content_type()), &r.body, &r.meta)),
             Outcome::Stream(_) => Err(Error::invalid("stream", "this operation does not stream")),
         }
     }
@@ -96,6 +105,20 @@ impl Base {
         }
         self.client.stream(op, args).await
     }
+}
+
+/// A method that returns a whole answer cannot honour `"stream": true`; say which one does.
+fn refuse_stream_flag(op: &str, args: &CallArgs) -> Result<()> {
+    if args.stream_flag() != Some(true) && args.options.extra_body.get("stream").and_then(Value::as_bool) != Some(true) {
+        return Ok(());
+    }
+    let streams = crate::operations::find(op).is_some_and(|o| o.can_stream());
+    let message = if streams {
+        "is true, but this method returns the whole answer; call the namespace's `stream` method for a stream"
+    } else {
+        "is true, but this operation never streams; leave `stream` out"
+    };
+    Err(Error::invalid("stream", message))
 }
 
 /// Declares a namespace type with an `options` setter.

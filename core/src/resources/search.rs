@@ -1,5 +1,6 @@
 //! Search, research (a job), grounded answers (plain or streamed) and detection.
 
+use crate::operations::id;
 use serde_json::Value;
 
 use super::{namespace, Base};
@@ -43,13 +44,13 @@ impl Client {
 
 impl Search {
     pub async fn create(&self, body: Value) -> Result<Reply<Value>> {
-        self.base.value("createSearch", self.base.body(body)?).await
+        self.base.value(id::CREATE_SEARCH, self.base.body(body)?).await
     }
 }
 
 impl Research {
     pub async fn create(&self, body: Value) -> Result<Job> {
-        self.base.job("createResearch", self.base.body(body)?).await
+        self.base.job(id::CREATE_RESEARCH, self.base.body(body)?).await
     }
 
     pub async fn create_and_wait(&self, body: Value, wait: WaitOptions) -> Result<Value> {
@@ -59,17 +60,17 @@ impl Research {
 
 impl Answer {
     pub async fn create(&self, body: Value) -> Result<Reply<Value>> {
-        self.base.value("createAnswer", self.base.body(body)?).await
+        self.base.value(id::CREATE_ANSWER, self.base.body(body)?).await
     }
 
     /// `answer.delta` events, then `answer.citations` and `answer.done`.
     pub async fn stream(&self, body: Value) -> Result<EventStream> {
-        self.base.stream("createAnswer", self.base.body(body)?).await
+        self.base.stream(id::CREATE_ANSWER, self.base.body(body)?).await
     }
 }
 
 impl Detect {
     pub async fn create(&self, body: Value) -> Result<Reply<Value>> {
-        self.base.value("createDetection", self.base.body(body)?).await
+        self.base.value(id::CREATE_DETECTION, self.base.body(body)?).await
     }
 }

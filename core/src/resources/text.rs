@@ -1,5 +1,6 @@
 //! Chat completions, completions, responses, messages, embeddings and reranks.
 
+use crate::operations::id;
 use serde_json::Value;
 
 use super::{namespace, Base};
@@ -78,7 +79,7 @@ impl ChatCompletions {
     /// # Ok(()) }
     /// ```
     pub async fn create(&self, body: impl Into<Value>) -> Result<Reply<ChatCompletion>> {
-        self.base.typed("createChatCompletion", self.base.body(body.into())?).await
+        self.base.typed(id::CREATE_CHAT_COMPLETION, self.base.body(body.into())?).await
     }
 
     /// Streams the completion (`stream: true` is set for you).
@@ -94,7 +95,7 @@ impl ChatCompletions {
     /// # Ok(()) }
     /// ```
     pub async fn stream(&self, body: impl Into<Value>) -> Result<ChatStream> {
-        Ok(ChatStream { inner: self.base.stream("createChatCompletion", self.base.body(body.into())?).await?, acc: ChatAccumulator::default() })
+        Ok(ChatStream { inner: self.base.stream(id::CREATE_CHAT_COMPLETION, self.base.body(body.into())?).await?, acc: ChatAccumulator::default() })
     }
 }
 
@@ -150,22 +151,22 @@ impl ChatStream {
 
 impl Completions {
     pub async fn create(&self, body: Value) -> Result<Reply<Completion>> {
-        self.base.typed("createCompletion", self.base.body(body)?).await
+        self.base.typed(id::CREATE_COMPLETION, self.base.body(body)?).await
     }
 
     pub async fn stream(&self, body: Value) -> Result<EventStream> {
-        self.base.stream("createCompletion", self.base.body(body)?).await
+        self.base.stream(id::CREATE_COMPLETION, self.base.body(body)?).await
     }
 }
 
 impl Responses {
     pub async fn create(&self, body: Value) -> Result<Reply<ResponseObject>> {
-        self.base.typed("createResponse", self.base.body(body)?).await
+        self.base.typed(id::CREATE_RESPONSE, self.base.body(body)?).await
     }
 
     /// Responses events, ending with `response.completed`.
     pub async fn stream(&self, body: Value) -> Result<EventStream> {
-        self.base.stream("createResponse", self.base.body(body)?).await
+        self.base.stream(id::CREATE_RESPONSE, self.base.body(body)?).await
     }
 }
 
@@ -180,11 +181,11 @@ impl Messages {
     /// # Ok(()) }
     /// ```
     pub async fn create(&self, body: impl Into<Value>) -> Result<Reply<Message>> {
-        self.base.typed("createMessage", self.base.body(body.into())?).await
+        self.base.typed(id::CREATE_MESSAGE, self.base.body(body.into())?).await
     }
 
     pub async fn stream(&self, body: impl Into<Value>) -> Result<MessageStream> {
-        Ok(MessageStream { inner: self.base.stream("createMessage", self.base.body(body.into())?).await?, acc: MessageAccumulator::default() })
+        Ok(MessageStream { inner: self.base.stream(id::CREATE_MESSAGE, self.base.body(body.into())?).await?, acc: MessageAccumulator::default() })
     }
 }
 
@@ -237,12 +238,12 @@ impl MessageStream {
 
 impl EmbeddingsApi {
     pub async fn create(&self, body: Value) -> Result<Reply<Embeddings>> {
-        self.base.typed("createEmbeddings", self.base.body(body)?).await
+        self.base.typed(id::CREATE_EMBEDDINGS, self.base.body(body)?).await
     }
 }
 
 impl RerankApi {
     pub async fn create(&self, body: Value) -> Result<Reply<Reranks>> {
-        self.base.typed("createReranks", self.base.body(body)?).await
+        self.base.typed(id::CREATE_RERANKS, self.base.body(body)?).await
     }
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use empiriolabs::operations::StreamFlavor;
 use empiriolabs::upload::Part;
-use empiriolabs::{AuthStyle, CallArgs, Client, Error, EventStream, Job, Outcome, RequestOptions, StreamErrorKind, WaitOptions};
+use empiriolabs::{AuthStyle, CallArgs, Client, Error, EventStream, Job, Outcome, RequestOptions, WaitOptions};
 use serde_json::{json, Map, Value};
 
 use super::plain;
@@ -85,65 +85,44 @@ impl CallError {
     }
 }
 
-/// The one mapping from the core's `Error` to the scenario error kinds. `Error::Config` has no
-/// scenario kind on purpose: a scenario never expects the core to refuse its configuration.
+/// The one mapping from the core's `Error` to the scenario error kinds, from its flat
+/// [`empiriolabs::ErrorInfo`] as every binding reads it. `config` has no scenario kind on
+/// purpose: a scenario never expects the core to refuse its configuration.
 pub fn classify(err: &Error) -> CallError {
-    let mut e = CallError { status: err.status(), request_id: err.request_id().map(str::to_string), message: err.to_string(), ..Default::default() };
-    let from_object = |e: &mut CallError, obj: &Value| {
-        e.r#type = obj.get("type").and_then(Value::as_str).map(str::to_string);
-        e.code = obj.get("code").and_then(Value::as_str).map(str::to_string);
+    let i = err.info();
+    let kind = match i.class {
+        "BadRequest" => "bad_request",
+        "Authentication" => "authentication",
+        "InsufficientCredits" => "insufficient_credits",
+        "PermissionDenied" => "permission_denied",
+        "NotFound" => "not_found",
+        "Conflict" => "conflict",
+        "UnprocessableEntity" => "unprocessable",
+        "RateLimit" => "rate_limit",
+        "InternalServer" => "internal_server",
+        "ApiStatus" => "api_error",
+        "Connection" => "connection",
+        "Timeout" | "JobTimeout" => "timeout",
+        "Stream" => "stream",
+        "JobFailed" => "job_failed",
+        "JobExpired" => "job_expired",
+        "Decode" => "decode",
+        "InvalidRequest" => "bad_request",
+        "Configuration" => "config",
+        other => other,
     };
-    e.kind = match err {
-        Error::Api(api) => {
-            e.r#type = api.kind.clone();
-            e.code = api.code.clone();
-            e.param = api.param.clone();
-            e.envelope = Some(envelope_of(&api.body));
-            kind_for_status(api.status)
-        }
-        Error::InvalidRequest { field, .. } => {
-            e.param = Some(field.clone());
-            e.local = true;
-            "bad_request"
-        }
-        Error::Config(_) => "config",
-        Error::Connection { .. } => "connection",
-        Error::Timeout { .. } | Error::JobWaitTimeout { .. } => "timeout",
-        Error::Stream { kind, error, .. } => {
-            if let Some(obj) = error {
-                from_object(&mut e, obj);
-            }
-            e.reason = Some(match kind {
-                StreamErrorKind::ErrorEvent => "error_event",
-                StreamErrorKind::MissingTerminator => "missing_terminator",
-                StreamErrorKind::Interrupted => "interrupted",
-                StreamErrorKind::MalformedEvent => "malformed_event",
-                StreamErrorKind::OversizedEvent => "oversized_event",
-            });
-            "stream"
-        }
-        Error::JobFailed { error, .. } => {
-            from_object(&mut e, error);
-            "job_failed"
-        }
-        Error::JobExpired { .. } => "job_expired",
-        Error::Decode { .. } => "decode",
-    };
-    e
-}
-
-fn kind_for_status(status: u16) -> &'static str {
-    match status {
-        400 => "bad_request",
-        401 => "authentication",
-        402 => "insufficient_credits",
-        403 => "permission_denied",
-        404 => "not_found",
-        409 => "conflict",
-        422 => "unprocessable",
-        429 => "rate_limit",
-        s if s >= 500 => "internal_server",
-        _ => "api_error",
+    CallError {
+        kind,
+        status: i.status,
+        request_id: i.request_id,
+        message: i.message,
+        r#type: i.error_type,
+        code: i.code,
+        param: i.param,
+        reason: i.stream_kind,
+        envelope: (i.kind == "api").then(|| envelope_of(i.body.as_deref().unwrap_or(""))),
+        local: i.kind == "invalid_request",
+        ..Default::default()
     }
 }
 
@@ -294,7 +273,7 @@ pub async fn execute(mock: &Mock, sc: &Value) -> Result<Seen, String> {
                 Ok(v) => Seen { outcome: "json", status: Some(r.meta.status), json: Some(v), ..Default::default() },
                 Err(e) => failed(classify(&e), Some(r.meta.status)),
             },
-            Ok(Outcome::Text(r)) => Seen { outcome: "text", status: Some(r.meta.status), content_type: r.content_type().to_string(), text: r.text(), ..Default::default() },
+            Ok(Outcome::Bytes(r)) => Seen { outcome: "text", status: Some(r.meta.status), content_type: r.content_type().to_string(), text: r.text(), ..Default::default() },
             Ok(Outcome::Stream(s)) => read_stream(s, consume["close_after_events"].as_u64()).await,
             Ok(Outcome::Job(job)) => wait_job(job, &consume).await,
         },
@@ -307,7 +286,7 @@ fn failed(error: CallError, status: Option<u16>) -> Seen {
     Seen { outcome: "error", status: status.or(error.status), error: Some(error), ..Default::default() }
 }
 
-async fn read_stream(mut s: EventStream, limit: Option<u64>) -> Seen {
+async fn read_stream(s: EventStream, limit: Option<u64>) -> Seen {
     let meta = s.meta().clone();
     let mut st = StreamSeen { flavor: flavor_name(s.flavor()), ..Default::default() };
     let mut error = None;
@@ -403,7 +382,7 @@ async fn paginate(client: &Client, op: &str, sc: &Value, p: &Value) -> Result<Se
         "listPlaygroundConversations" => client.playground().conversations().options(opts).list(query),
         other => return Err(format!("paginate: the core has no Pager for {other}")),
     };
-    let mut pager = match pager {
+    let pager = match pager {
         Ok(p) => p,
         Err(e) => return Ok(failed(classify(&e), None)),
     };
@@ -417,6 +396,6 @@ async fn paginate(client: &Client, op: &str, sc: &Value, p: &Value) -> Result<Se
             return Err("paginate: the Pager is still going after 100 pages".into());
         }
     }
-    let status = pager.last_meta().map(|m| m.status);
+    let status = pager.last_meta().await.map(|m| m.status);
     Ok(Seen { outcome: "json", status, json: pages.last().cloned(), pages, ..Default::default() })
 }
