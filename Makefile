@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MOCK := target/debug/empirio-mock
 
-.PHONY: demo test build venv python bench-mock bench-python
+.PHONY: demo test build venv python bench-mock bench-python fuzz
 
 ## Start the mock gateway and call it: raw HTTP first, then each SDK's examples.
 demo: build python
@@ -42,3 +42,21 @@ bench-python: venv
 ## The mock gateway against a bare hyper server, release build (not part of `make test`).
 bench-mock:
 	$(CARGO) run --release -p empirio-mock --example bench
+
+## Fuzzes the core's parsers (fuzz/), FUZZ_SECS seconds per target, on nightly (not part of
+## `make test`). New inputs go to fuzz/target/corpus-run/, the committed seeds are only read;
+## a crash is saved under fuzz/artifacts/<target>/ and fails the run (after every target ran).
+FUZZ_SECS ?= 60
+FUZZ_TARGETS ?= sse_decoder error_envelope retry_headers
+FUZZ_BUILD_JOBS ?= 1
+fuzz:
+	$(CARGO) fuzz --version >/dev/null 2>&1 || CARGO_BUILD_JOBS=$(FUZZ_BUILD_JOBS) $(CARGO) install cargo-fuzz --locked
+	CARGO_BUILD_JOBS=$(FUZZ_BUILD_JOBS) $(CARGO) +nightly fuzz build --fuzz-dir fuzz
+	@failed=; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/target/corpus-run/$$t; \
+	  echo "== fuzz $$t for $(FUZZ_SECS) s"; \
+	  CARGO_BUILD_JOBS=$(FUZZ_BUILD_JOBS) $(CARGO) +nightly fuzz run --fuzz-dir fuzz $$t \
+	    fuzz/target/corpus-run/$$t fuzz/corpus/$$t -- -max_total_time=$(FUZZ_SECS) -print_final_stats=1 \
+	    || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: crashes in:$$failed (inputs in fuzz/artifacts/)"; exit 1; fi
