@@ -83,6 +83,10 @@ impl Decoder {
                 Some(pos) => {
                     let end = chunk[pos];
                     if self.line.is_empty() {
+                        // The bound holds however the line was chunked.
+                        if pos > self.max {
+                            return Err(LineTooLong { limit: self.max, start: String::from_utf8_lossy(&chunk[..200.min(pos)]).into_owned() });
+                        }
                         self.line_done(&chunk[..pos])?;
                     } else {
                         self.line.extend_from_slice(&chunk[..pos]);
@@ -245,6 +249,15 @@ mod tests {
         let mut cut = Decoder::new(1 << 16);
         cut.feed(b"data: [DON").unwrap();
         assert!(cut.pending_at_eof().is_none(), "a line without its end is cut, not complete");
+    }
+
+    #[test]
+    fn the_bound_holds_whether_a_line_comes_whole_or_in_pieces() {
+        let line = b": a comment longer than the bound\n";
+        assert!(Decoder::new(16).feed(line).is_err(), "whole");
+        let mut d = Decoder::new(16);
+        let failed = line.chunks(3).any(|c| d.feed(c).is_err());
+        assert!(failed, "in pieces");
     }
 
     #[test]
