@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import re
 import signal
+import socket
 import subprocess
+import threading
 import time
 
 import httpx
@@ -213,23 +215,80 @@ def test_sync_image_falls_back_to_a_job_past_the_window(mock):
 
 def test_agent_task_lifecycle(mock):
     h = mock.auth(**{"x-mock-job-ms": "600"})
-    r = mock.http.post("/v1/agents/run", headers=h, json={"model": "manus", "input": "Research robots", "stream": False})
+    # x-mock-max-wait-ms: 0 answers a non-streaming run at once, with the task as it starts.
+    r = mock.http.post("/v1/agents/run", headers={**h, "x-mock-max-wait-ms": "0"},
+                       json={"model": "manus", "input": "Research robots", "stream": False})
     assert r.status_code == 202
     task_id = r.json()["task_id"]
-    assert r.json()["status"] == "queued"
+    assert r.json()["status"] == "queued" and r.json()["poll_url"] == f"/v1/agents/{task_id}"
     statuses = []
     while not statuses or statuses[-1] not in {"completed", "failed", "stopped"}:
         statuses.append(mock.http.get(f"/v1/agents/{task_id}", headers=h).json()["status"])
         time.sleep(0.05)
     assert statuses[0] == "queued" and "running" in statuses and statuses[-1] == "completed"
+    # A non-streaming follow-up blocks until the task has worked on it (600 ms).
+    t0 = time.monotonic()
     follow = mock.http.post("/v1/agents/run", headers=h, json={"model": "manus", "input": "Add valuations", "task_id": task_id, "stream": False})
-    assert follow.json()["task_id"] == task_id and follow.json()["status"] == "running"
+    assert time.monotonic() - t0 >= 0.55
+    assert follow.status_code == 202 and follow.json()["task_id"] == task_id and follow.json()["status"] == "completed"
+    assert follow.json()["output"].endswith("Follow-up: Add valuations")
     msgs = mock.http.get(f"/v1/agents/{task_id}/messages", headers=h).json()
     assert [m["content"] for m in msgs["result"]["messages"] if m["role"] == "user"] == ["Research robots", "Add valuations"]
+    busy = mock.http.post("/v1/agents/run", headers={**h, "x-mock-max-wait-ms": "0"},
+                          json={"model": "manus", "input": "More", "task_id": task_id, "stream": False})
+    assert busy.json()["status"] == "running"
     stopped = mock.http.post(f"/v1/agents/{task_id}/stop", headers=h).json()
     assert stopped["status"] == "stopped" and stopped["usage"]["cost_usd"] > 0
     refused = mock.http.post("/v1/agents/run", headers=h, json={"model": "manus", "input": "more", "task_id": task_id})
     assert refused.status_code == 409
+
+
+def test_non_streaming_run_blocks_until_the_task_ends_without_blocking_others(mock):
+    h = mock.auth(**{"x-mock-job-ms": "800"})
+    t0 = time.monotonic()
+    r = mock.http.post("/v1/agents/run", headers=h, json={"model": "manus", "input": "Memo", "stream": False})
+    elapsed = time.monotonic() - t0
+    body = r.json()
+    assert r.status_code == 202 and 0.75 <= elapsed < 3, elapsed
+    assert body["status"] == "completed" and body["poll_url"] == f"/v1/agents/{body['task_id']}"
+    assert body["output"] == "# Result\n\nCompleted: Memo" and body["usage"]["credits"] == 250 and body["artifacts"]
+    failed = mock.http.post("/v1/agents/run", headers=mock.auth(**{"x-mock-job-ms": "50", "x-mock-job-outcome": "failed"}),
+                            json={"model": "manus", "input": "Memo", "stream": False}).json()
+    assert failed["status"] == "failed" and failed["error"]["code"] == "upstream_error"
+
+    # max_wait_seconds (minimum 5) bounds the hold; meanwhile other requests, and a stop that
+    # releases another held call, go through at once.
+    long = mock.auth(**{"x-mock-job-ms": "60000"})
+    started = mock.http.post("/v1/agents/run", headers={**long, "x-mock-max-wait-ms": "0"},
+                             json={"model": "manus", "input": "Long", "stream": False}).json()
+    results = {}
+
+    def call(name, **kw):
+        with httpx.Client(base_url=mock.url, timeout=30) as c:
+            t = time.monotonic()
+            results[name] = (c.post("/v1/agents/run", headers=long, **kw), time.monotonic() - t)
+
+    waits = [
+        threading.Thread(target=call, args=("max_wait",), kwargs={"json": {"model": "manus", "input": "x", "stream": False, "max_wait_seconds": 5}}),
+        threading.Thread(target=call, args=("follow_up",), kwargs={"json": {"model": "manus", "input": "y", "stream": False, "task_id": started["task_id"]}}),
+    ]
+    for w in waits:
+        w.start()
+    time.sleep(0.3)
+    for _ in range(10):
+        t = time.monotonic()
+        assert mock.http.get("/v1/models").status_code == 200 and time.monotonic() - t < 0.5
+    assert "follow_up" not in results
+    stop = time.monotonic()
+    assert mock.http.post(f"/v1/agents/{started['task_id']}/stop", headers=long).json()["status"] == "stopped"
+    waits[1].join(timeout=5)
+    resp, _ = results["follow_up"]
+    assert resp.status_code == 202 and resp.json()["status"] == "stopped" and time.monotonic() - stop < 1
+    waits[0].join(timeout=10)
+    resp, took = results["max_wait"]
+    assert resp.status_code == 202 and resp.json()["status"] == "queued" and 4.9 <= took < 7, took
+    too_short = mock.http.post("/v1/agents/run", headers=h, json={"model": "manus", "input": "x", "stream": False, "max_wait_seconds": 1})
+    assert too_short.status_code == 400 and too_short.json()["error"]["param"] == "max_wait_seconds"
 
 
 def test_agent_run_streams_until_completed(mock):

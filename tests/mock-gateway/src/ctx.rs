@@ -26,6 +26,9 @@ pub struct Ctx {
     pub job_fails: bool,
     /// `x-mock-audio-seconds`: the length of uploaded or linked audio.
     pub audio_seconds: Option<f64>,
+    /// `x-mock-max-wait-ms`: the longest a non-streaming agents/run holds its answer, instead of
+    /// the body's `max_wait_seconds`.
+    pub max_wait: Option<Duration>,
 }
 
 impl Ctx {
@@ -64,6 +67,7 @@ impl Ctx {
                 .unwrap_or(state.opts.job_duration),
             job_fails: outcome == "failed",
             audio_seconds: num("x-mock-audio-seconds")?,
+            max_wait: num("x-mock-max-wait-ms")?.map(|ms| Duration::from_secs_f64(ms / 1000.0)),
         })
     }
 }

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use tokio::sync::Notify;
+
 use crate::fault::Counters;
 use crate::options::Options;
 use crate::request_log::RequestLog;
@@ -16,6 +18,9 @@ pub struct AppState {
     pub fault_counters: Counters,
     pub jobs: Mutex<JobStore>,
     pub agents: Mutex<HashMap<String, AgentTask>>,
+    /// Woken whenever an agent task is stopped or the store is reset, so that non-streaming
+    /// `agents/run` calls holding their answer look again.
+    pub agents_changed: Notify,
     pub gpus: Mutex<HashMap<String, GpuInstance>>,
     pub hosted: Mutex<HashMap<String, HostedAgent>>,
 }
@@ -28,6 +33,7 @@ impl AppState {
             opts,
             fault_counters: Counters::default(),
             agents: Mutex::default(),
+            agents_changed: Notify::new(),
             gpus: Mutex::default(),
             hosted: Mutex::default(),
         }
@@ -39,6 +45,7 @@ impl AppState {
         self.fault_counters.clear();
         self.jobs.lock().unwrap().clear();
         self.agents.lock().unwrap().clear();
+        self.agents_changed.notify_waiters();
         self.gpus.lock().unwrap().clear();
         self.hosted.lock().unwrap().clear();
     }

@@ -3,7 +3,7 @@
 //! queued → running → completed (or failed) with time, and stop when told.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -164,10 +164,10 @@ pub async fn run(State(st): State<Arc<AppState>>, Extension(ctx): Extension<Arc<
     };
     let follow_up = b.contains_key("task_id");
     if !validate::bool_field(&b, "stream").unwrap_or(true) {
-        return with_status(
-            StatusCode::ACCEPTED,
-            json!({"task_id": task.id, "status": task.status(now), "poll_url": format!("/v1/agents/{}", task.id)}),
-        );
+        let max_wait = ctx.max_wait.unwrap_or_else(|| {
+            Duration::from_secs_f64(b.get("max_wait_seconds").and_then(Value::as_f64).unwrap_or(DEFAULT_MAX_WAIT_SECS))
+        });
+        return hold_until_settled(&st, &task.id, now + max_wait).await;
     }
     let mut evs = vec![
         Event::json(&json!({"type": if follow_up { "task.follow_up" } else { "task.created" }, "task_id": task.id, "status": task.status(now), "model": task.model})),
@@ -202,6 +202,42 @@ pub async fn run(State(st): State<Arc<AppState>>, Extension(ctx): Extension<Arc<
     Ok(sse::respond(&st, &ctx, Flavor::Typed("error"), len, evs.into_iter().chain(last).chain(std::iter::once(Event::done()))))
 }
 
+/// How long a non-streaming run blocks when the body gives no `max_wait_seconds`.
+const DEFAULT_MAX_WAIT_SECS: f64 = 900.0;
+
+fn is_terminal(status: &str) -> bool {
+    matches!(status, "completed" | "failed" | "stopped")
+}
+
+/// The answer of a non-streaming run: held (without blocking other requests) until the task
+/// reaches a terminal state or `deadline` passes, then 202 with the task's state as it is then:
+/// `task_id`, `status`, `poll_url`, and the task's `model`, `output`, `artifacts`, `usage`
+/// (and `error` when it failed).
+async fn hold_until_settled(st: &Arc<AppState>, id: &str, deadline: Instant) -> Res {
+    loop {
+        // Register for wake-ups before looking, so a stop between the look and the wait counts.
+        let changed = st.agents_changed.notified();
+        tokio::pin!(changed);
+        changed.as_mut().enable();
+        let wake_at = {
+            let tasks = st.agents.lock().unwrap();
+            let t = tasks.get(id).ok_or_else(|| not_found(id))?;
+            let now = Instant::now();
+            if is_terminal(t.status(now)) || now >= deadline {
+                let mut v = t.to_json(now);
+                v["poll_url"] = json!(format!("/v1/agents/{id}"));
+                return with_status(StatusCode::ACCEPTED, v);
+            }
+            // A follow-up may push done_at later; the loop looks again when it wakes.
+            t.done_at.min(deadline)
+        };
+        tokio::select! {
+            _ = tokio::time::sleep_until(wake_at.into()) => {}
+            _ = &mut changed => {}
+        }
+    }
+}
+
 pub async fn get(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Res {
     let tasks = st.agents.lock().unwrap();
     let t = tasks.get(&id).ok_or_else(|| not_found(&id))?;
@@ -221,6 +257,7 @@ pub async fn stop(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Re
     let now = Instant::now();
     if matches!(t.status(now), "queued" | "running") {
         t.stopped = Some(now);
+        st.agents_changed.notify_waiters();
     }
     let v = t.to_json(now);
     ok(json!({"task_id": v["task_id"], "status": v["status"], "output": v["output"], "usage": v["usage"]}))
