@@ -28,6 +28,9 @@ JOB_POLL_MS = 100
 # counts, not backoff lengths (except `min_elapsed_ms`, which only Retry-After drives).
 BACKOFF_MS = 20
 RETRY_AFTER_CAP_S = 60
+# Same-origin redirects followed per attempt before the 3xx surfaces as an error.
+MAX_REDIRECTS = 5
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_EVENT_BYTES = 8 * 1024 * 1024
 ANTHROPIC_VERSION = "2023-06-01"
 
@@ -62,16 +65,26 @@ def kind_for_status(status: int) -> str:
     return STATUS_KIND.get(status, "api_error")
 
 
-def is_retryable(op: str, method: str, *, status: int | None = None, sent: bool = True) -> bool:
-    """The retry policy: `status` for an HTTP error, else a connection failure or timeout."""
+def is_retryable(op: str, method: str, *, status: int | None = None, sent: bool = True, from_gateway: bool = True) -> bool:
+    """The retry policy: `status` for an HTTP error, else a connection failure or timeout.
+    `from_gateway`: the error response carried the gateway's JSON error envelope or a
+    Retry-After / retry-after-ms header. A non-idempotent call retries a 503 only then: an HTML
+    503 may come from an intermediary after the gateway accepted the work."""
     non_idempotent = op in NON_IDEMPOTENT or (op == "connectGpuInstance" and method in {"POST", "PATCH"})
     if status is not None:
-        if status == 402:
+        if status == 402 or status in REDIRECT_STATUSES:
             return False
         if non_idempotent:
-            return status in (429, 503)
+            return status == 429 or (status == 503 and from_gateway)
         return status in (408, 429) or status >= 500
     return not sent or not non_idempotent
+
+
+def same_origin(a: httpx.URL, b: httpx.URL) -> bool:
+    """Scheme, host and port (default ports filled in) are equal."""
+    default = {"http": 80, "https": 443}
+    return (a.scheme, a.host.lower(), a.port or default.get(a.scheme)) == (
+        b.scheme, b.host.lower(), b.port or default.get(b.scheme))
 
 
 # ── Loading ──────────────────────────────────────────────────────────────────
@@ -125,12 +138,39 @@ def json_pointer(doc, pointer: str):
     return doc
 
 
+PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def quote_sub_path(value: str) -> str:
+    """connectGpuInstance's `path`: inserted with its `/`s and its percent-escapes as given
+    (`%20` stays `%20`, never `%2520`); every other character outside the unreserved set is
+    percent-encoded."""
+    out, at = [], 0
+    for m in PERCENT_ESCAPE.finditer(value):
+        out += [quote(value[at:m.start()], safe="/"), m.group(0)]
+        at = m.end()
+    out.append(quote(value[at:], safe="/"))
+    return "".join(out)
+
+
+def is_dot_segment(segment: str) -> bool:
+    """`.` or `..`, also spelled with `%2e` (URL parsers resolve those too)."""
+    return segment.lower().replace("%2e", ".") in (".", "..")
+
+
 def build_path(template: str, params: dict) -> str:
     def fill(m):
         name = m.group(1)
         value = str(params[name])
-        # connectGpuInstance's `path` is a sub-path on the instance, not one segment.
-        return quote(value, safe="/") if name == "path" else quote(value, safe="")
+        if name != "path":
+            return quote(value, safe="")
+        # connectGpuInstance's `path` is a sub-path on the instance, not one segment. A dot
+        # segment would be resolved away by the URL parser and climb out of the instance.
+        if any(is_dot_segment(seg) for seg in value.split("/")):
+            err = CallError("bad_request", f"the service path {value!r} has a `.` or `..` segment")
+            err.param, err.local, err.attempts = "path", True, 0
+            raise err
+        return quote_sub_path(value)
     path = re.sub(r"\{([^}]+)\}", fill, template)
     assert "{" not in path, f"unfilled path parameter in {path}"
     return path
@@ -243,6 +283,8 @@ def _match_ops(ops: dict, act, where: str) -> list[str]:
 class SseEvent:
     event: str | None
     data: str
+    # False for the event pending when the body ended: its lines arrived, its blank line did not.
+    complete: bool = True
 
 
 class StreamFailure(Exception):
@@ -254,13 +296,38 @@ class StreamFailure(Exception):
 
 def sse_events(chunks):
     """Decodes an SSE byte stream into events: any line ending, comments and unknown fields
-    ignored, multi-line data joined with \n, an unfinished event at the end dropped. Raises
+    ignored, multi-line data joined with \n. When the body ends, a trailing line without its
+    line ending is dropped, and an event whose lines all arrived but whose blank line did not is
+    yielded last with `complete=False` (the caller decides: only a terminator counts). Raises
     oversized_event as soon as one event passes MAX_EVENT_BYTES."""
     buf = bytearray()
     scan = 0
     name: str | None = None
     data: list[str] = []
     size = 0
+
+    def field(line_bytes: bytes):
+        """Applies one line; returns the event a blank line dispatches, else None."""
+        nonlocal name, data, size
+        try:
+            line = line_bytes.decode("utf-8")
+        except UnicodeDecodeError:
+            raise StreamFailure("malformed_event", "an SSE line is not UTF-8") from None
+        if line == "":
+            ev = SseEvent(name, "\n".join(data)) if data else None
+            name, data, size = None, [], 0
+            return ev
+        if line.startswith(":"):
+            return None
+        key, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        if key == "event":
+            name = value
+        elif key == "data":
+            data.append(value)
+            size += len(value)
+        return None
+
     for chunk in chunks:
         buf += chunk
         while True:
@@ -276,28 +343,20 @@ def sse_events(chunks):
                 end = i + 2 if buf[i + 1] == 0x0A else i + 1
             else:
                 end = i + 1
-            try:
-                line = bytes(buf[:i]).decode("utf-8")
-            except UnicodeDecodeError:
-                raise StreamFailure("malformed_event", "an SSE line is not UTF-8") from None
+            line = bytes(buf[:i])
             del buf[:end]
             scan = 0
-            if line == "":
-                if data:
-                    yield SseEvent(name, "\n".join(data))
-                name, data, size = None, [], 0
-                continue
-            if line.startswith(":"):
-                continue
-            key, _, value = line.partition(":")
-            value = value[1:] if value.startswith(" ") else value
-            if key == "event":
-                name = value
-            elif key == "data":
-                data.append(value)
-                size += len(value)
+            ev = field(line)
+            if ev is not None:
+                yield ev
         if size + len(buf) > MAX_EVENT_BYTES:
             raise StreamFailure("oversized_event", f"an SSE event is larger than {MAX_EVENT_BYTES} bytes")
+    if buf.endswith(b"\r"):
+        ev = field(bytes(buf[:-1]))  # a final bare \r is a whole line ending
+        if ev is not None:
+            yield ev
+    if data:
+        yield SseEvent(name, "\n".join(data), complete=False)
 
 
 def classify(flavor: str, ev: SseEvent):
@@ -362,6 +421,7 @@ class CallError(Exception):
         self.reason = reason
         self.events_before = events_before
         self.attempts = 1
+        self.local = False  # refused before the network
         self.request_id = (headers or {}).get("x-request-id")
         self.envelope, self.type, self.code, self.param = None, None, None, None
         if isinstance(body, dict) and isinstance(body.get("error"), dict):
@@ -399,48 +459,79 @@ class Outcome:
     job_final_status: str | None = None
     accepted: dict | None = None
     pages: list = field(default_factory=list)
+    local: bool = False  # the call was refused before the network
+
+
+# A retry header's number: decimal, with optional sign, fraction and exponent, or infinity.
+# `NaN` is not a number here.
+RETRY_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?inf(?:inity)?", re.IGNORECASE)
+IGNORE = object()
+
+
+def _retry_seconds(raw: str, unit_s: float):
+    """A retry header's wait in seconds; None: over the cap, so the error surfaces; IGNORE: a
+    value that cannot be used (not a number, negative), so the SDK's own backoff applies."""
+    v = raw.strip()
+    if not RETRY_NUMBER.fullmatch(v):
+        return IGNORE
+    s = float(v) * unit_s
+    if s < 0:
+        return IGNORE
+    return s if s <= RETRY_AFTER_CAP_S else None
 
 
 def retry_delay(resp: httpx.Response | None, attempt: int) -> float | None:
-    """Seconds to wait before the next attempt; None when Retry-After asks for too long."""
+    """Seconds to wait before the next attempt; None when the gateway asks for more than
+    RETRY_AFTER_CAP_S. `retry-after-ms`, then `Retry-After` (seconds or an HTTP date); a value
+    that cannot be used is ignored, falling back to the backoff."""
     if resp is not None:
         ms = resp.headers.get("retry-after-ms")
         if ms is not None:
-            try:
-                s = float(ms) / 1000
-                return s if s <= RETRY_AFTER_CAP_S else None
-            except ValueError:
-                pass
+            s = _retry_seconds(ms, 0.001)
+            if s is not IGNORE:
+                return s
         ra = resp.headers.get("retry-after")
         if ra is not None:
-            try:
-                s = float(ra)
-            except ValueError:
-                when = email.utils.parsedate_to_datetime(ra)
-                s = when.timestamp() - time.time()
-            s = max(s, 0.0)
-            return s if s <= RETRY_AFTER_CAP_S else None
+            s = _retry_seconds(ra, 1.0)
+            if s is IGNORE:
+                try:
+                    when = email.utils.parsedate_to_datetime(ra)
+                    s = max(when.timestamp() - time.time(), 0.0)
+                    s = s if s <= RETRY_AFTER_CAP_S else None
+                except (TypeError, ValueError, IndexError, OverflowError):
+                    s = IGNORE
+            if s is not IGNORE:
+                return s
     return BACKOFF_MS / 1000 * 2 ** (attempt - 1)
 
 
 class Runner:
-    def __init__(self, api_key: str, ops: dict[str, tuple[str, str]]):
+    def __init__(self, api_key: str, ops: dict[str, tuple[str, str]], base_url: str | None = None):
         self.api_key = api_key
         self.ops = ops
         self.vars: dict = {}
+        if base_url is not None:
+            # Built-in placeholders: the mock's origin, for scenarios that name URLs.
+            url = httpx.URL(base_url)
+            self.vars.update(mock_url=str(url).rstrip("/"), mock_host=url.host, mock_port=url.port)
 
     # One HTTP call with the retry policy; returns the open response (2xx) and the attempt count.
     def _send(self, http: httpx.Client, op: str, method: str, url: str, *, headers: dict, params: dict, content,
               client: dict, stream_call: bool):
         max_retries = client.get("max_retries", DEFAULT_MAX_RETRIES)
         timeout_s = client.get("timeout_ms", DEFAULT_TIMEOUT_MS) / 1000
-        attempt = 0
+        attempt = 0  # tries under the retry policy
+        sent_requests = 0  # every request sent, followed redirects included: the `attempts` count
         while True:
             attempt += 1
             req = http.build_request(method, url, headers=headers, params=params, content=content,
                                      timeout=httpx.Timeout(timeout_s))
             try:
-                resp = http.send(req, stream=True)
+                count = [1]
+                try:
+                    resp = self._send_following(http, req, timeout_s, count)
+                finally:
+                    sent_requests += count[0]
             except httpx.ConnectError as e:
                 err, sent, resp = CallError("connection", str(e)), False, None
             except httpx.ConnectTimeout as e:
@@ -450,11 +541,11 @@ class Runner:
             except httpx.TransportError as e:
                 err, sent, resp = CallError("connection", str(e)), True, None
             else:
-                if resp.status_code < 400:
+                if resp.status_code < 300:
                     if stream_call and "stream_idle_timeout_ms" in client:
                         # Read timeouts apply per read; after the headers they bound the gaps.
                         resp.request.extensions["timeout"]["read"] = client["stream_idle_timeout_ms"] / 1000
-                    return resp, attempt
+                    return resp, sent_requests
                 try:
                     raw = resp.read()
                 finally:
@@ -465,18 +556,47 @@ class Runner:
                     body = raw.decode("utf-8", "replace")
                 err = CallError(kind_for_status(resp.status_code), f"HTTP {resp.status_code}",
                                 status=resp.status_code, body=body, headers=resp.headers)
-                if attempt <= max_retries and is_retryable(op, method, status=resp.status_code):
+                from_gateway = err.envelope in ("openai", "anthropic") or any(
+                    h in resp.headers for h in ("retry-after", "retry-after-ms"))
+                if attempt <= max_retries and is_retryable(op, method, status=resp.status_code,
+                                                           from_gateway=from_gateway):
                     delay = retry_delay(resp, attempt)
                     if delay is not None:
                         time.sleep(delay)
                         continue
-                err.attempts = attempt
+                err.attempts = sent_requests
                 raise err
             if attempt <= max_retries and is_retryable(op, method, sent=sent):
                 time.sleep(retry_delay(None, attempt))
                 continue
-            err.attempts = attempt
+            err.attempts = sent_requests
             raise err
+
+    @staticmethod
+    def _send_following(http: httpx.Client, req: httpx.Request, timeout_s: float, count: list[int]) -> httpx.Response:
+        """Follows 3xx answers whose Location is on the same origin (scheme, host, port), up to
+        MAX_REDIRECTS, re-sending the credentials only there. 307/308 repeat the method and body;
+        301/302/303 turn anything but GET/HEAD into a body-less GET. Returns the final response
+        (a 3xx that was not followed is returned as is, to surface as an API error); `count[0]`
+        counts the requests sent."""
+        resp = http.send(req, stream=True)
+        hops = 0
+        while resp.status_code in REDIRECT_STATUSES and "location" in resp.headers and hops < MAX_REDIRECTS:
+            target = req.url.join(resp.headers["location"])
+            if not same_origin(req.url, target):
+                break
+            resp.close()
+            method, content, headers = req.method, req.content, dict(req.headers)
+            if resp.status_code in (301, 302, 303) and method not in ("GET", "HEAD"):
+                method, content = "GET", None
+                headers = {k: v for k, v in headers.items() if k.lower() not in ("content-type", "content-length")}
+            headers.pop("host", None)
+            headers.pop("content-length", None)
+            req = http.build_request(method, target, headers=headers, content=content, timeout=httpx.Timeout(timeout_s))
+            hops += 1
+            count[0] += 1
+            resp = http.send(req, stream=True)
+        return resp
 
     def request(self, http: httpx.Client, op: str, *, method=None, path_params=None, query=None, body=None,
                 multipart=None, mock_headers=None, client=None, stream_call=False):
@@ -538,7 +658,7 @@ class Runner:
         try:
             resp, attempts = self.request(http, op, **call)
         except CallError as e:
-            return Outcome("error", e.attempts, elapsed(), status=e.status, error=e)
+            return Outcome("error", e.attempts, elapsed(), status=e.status, error=e, local=e.local)
         try:
             ctype = resp.headers.get("content-type", "")
             if ctype.startswith("text/event-stream"):
@@ -567,6 +687,15 @@ class Runner:
         limit = consume.get("close_after_events")
         try:
             for ev in sse_events(resp.iter_raw()):
+                if not ev.complete:
+                    # The body ended before this event's blank line: only a terminator counts
+                    # (a normal end); anything else is not delivered.
+                    try:
+                        what, payload = classify(flavor, ev)
+                    except StreamFailure:
+                        break
+                    if what not in ("done", "last"):
+                        break
                 what, payload = classify(flavor, ev)
                 if what == "done":
                     out.terminated = True
@@ -762,6 +891,19 @@ def check_outcome(sc: dict, out: Outcome) -> list[str]:
         ids = [i.get(p.get("id_field", "id")) for i in items]
         if len(set(ids)) != len(ids):
             errs.append("paginate: an item appears on two pages")
+    return errs
+
+
+def check_local_refusal(sc: dict, out: Outcome, entries: list[dict]) -> list[str]:
+    """A call the client refused before the network: the scenario must allow that, the error
+    must be the expected kind and param, and nothing may have reached the mock."""
+    if sc.get("may_fail_locally") is not True:
+        return [f"the call was refused before the network, which the scenario does not allow: {out.error}"]
+    e = sc["expect"]["error"]
+    got = out.error.as_dict()
+    errs = [f"error.{k}: expected {e[k]!r}, got {got.get(k)!r}" for k in ("kind", "param") if k in e and got.get(k) != e[k]]
+    if entries:
+        errs.append(f"a refused call reached the mock: {[(x['method'], x['path']) for x in entries]}")
     return errs
 
 

@@ -11,8 +11,8 @@ import pytest
 from mock_process import spec_operations
 from scenario_runner import (
     ERROR_KINDS, NON_IDEMPOTENT, SCENARIO_DIR, STREAM_FLAVOR, STREAM_REASONS, Runner, SseEvent, StreamFailure,
-    check_outcome, check_request_log, classify, is_retryable, load_scenarios, match, operation_table, sse_events,
-    substitute,
+    build_path, check_local_refusal, check_outcome, check_request_log, classify, is_retryable, load_scenarios, match,
+    operation_table, retry_delay, sse_events, substitute,
 )
 
 SCENARIOS = load_scenarios()
@@ -22,7 +22,7 @@ SUCCESS = {"json", "stream", "job", "text"}
 
 @pytest.mark.parametrize("sc", ALL, ids=[s["id"] for s in ALL])
 def test_scenario(mock, spec, sc):
-    runner = Runner(mock.api_key, operation_table(spec))
+    runner = Runner(mock.api_key, operation_table(spec), base_url=mock.url)
     # A fresh client per scenario: a fault that breaks a connection must not leak into the next.
     with httpx.Client(base_url=mock.url) as http:
         runner.setup(http, sc.get("setup", []))
@@ -30,7 +30,10 @@ def test_scenario(mock, spec, sc):
         out = runner.run(http, sc)
     own = lambda: [e for e in mock.requests() if e["seq"] > baseline]  # noqa: E731
     resolved = substitute({k: v for k, v in sc.items() if k != "setup"}, runner.vars)
-    problems = check_outcome(resolved, out) + check_request_log(resolved, out, own(), own)
+    if out.local:
+        problems = check_local_refusal(resolved, out, own())
+    else:
+        problems = check_outcome(resolved, out) + check_request_log(resolved, out, own(), own)
     assert not problems, "\n".join(problems)
 
 
@@ -163,6 +166,11 @@ def test_sse_decoder():
     with pytest.raises(StreamFailure) as big:
         list(sse_events([b"data: " + b"x" * (9 * 1024 * 1024)]))
     assert big.value.reason == "oversized_event"
+    # At the end of the body: a pending event whose lines all arrived is yielded as incomplete;
+    # a trailing line without its line ending is not.
+    assert list(sse_events([b"data: {}\n\ndata: [DONE]\n"])) == [SseEvent(None, "{}"), SseEvent(None, "[DONE]", False)]
+    assert list(sse_events([b"event: x\rdata: 1\r"])) == [SseEvent("x", "1", False)]
+    assert list(sse_events([b"data: 1\n\ndata: [DONE]"])) == [SseEvent(None, "1")]
     assert classify("openai", SseEvent(None, "[DONE]"))[0] == "done"
     assert classify("openai", SseEvent(None, '{"error": {"code": "x"}}'))[0] == "error"
     assert classify("anthropic", SseEvent("message_stop", '{"type": "message_stop"}'))[0] == "last"
@@ -180,6 +188,40 @@ def test_retry_policy():
     assert not is_retryable("createChatCompletion", "POST", sent=True) and is_retryable("createChatCompletion", "POST", sent=False)
     assert is_retryable("stopAgentTask", "POST", sent=True)
     assert not is_retryable("connectGpuInstance", "POST", status=502) and is_retryable("connectGpuInstance", "GET", status=502)
+    # An HTML 503 (no envelope, no Retry-After) may come from an intermediary after the work was
+    # accepted: billable calls do not retry it, idempotent ones do.
+    assert not is_retryable("createChatCompletion", "POST", status=503, from_gateway=False)
+    assert is_retryable("listJobs", "GET", status=503, from_gateway=False)
+    assert not is_retryable("listJobs", "GET", status=307)
+
+
+def _resp(**headers) -> httpx.Response:
+    return httpx.Response(429, headers=headers)
+
+
+def test_retry_header_values():
+    backoff = retry_delay(None, 1)
+    assert retry_delay(_resp(**{"retry-after": "2"}), 1) == 2 and retry_delay(_resp(**{"retry-after-ms": "250"}), 1) == 0.25
+    # Over 60 s (also as a number in exponent form, or infinity): the error surfaces.
+    for v in ("61", "1e20", "inf", "Infinity"):
+        assert retry_delay(_resp(**{"retry-after": v}), 1) is None, v
+    assert retry_delay(_resp(**{"retry-after-ms": "1e20"}), 1) is None
+    # Unusable values are ignored: the backoff applies.
+    for v in ("-5", "NaN", "", "soon", "-inf"):
+        assert retry_delay(_resp(**{"retry-after": v}), 1) == backoff, v
+        assert retry_delay(_resp(**{"retry-after-ms": v}), 1) == backoff, v
+    # An unusable retry-after-ms leaves Retry-After in charge.
+    assert retry_delay(_resp(**{"retry-after-ms": "soon", "retry-after": "1"}), 1) == 1
+
+
+def test_connect_sub_path_keeps_escapes_and_refuses_dot_segments():
+    t = "/v1/gpu/connect/{instance_id}/{path}"
+    assert build_path(t, {"instance_id": "g 1", "path": "v1/files/a%20b.txt"}) == "/v1/gpu/connect/g%201/v1/files/a%20b.txt"
+    assert build_path(t, {"instance_id": "g", "path": "a b/100%/x"}) == "/v1/gpu/connect/g/a%20b/100%25/x"
+    for bad in ("v1/../../account/usage", "./x", "v1/%2E%2e/x", "a/.%2e"):
+        with pytest.raises(Exception) as e:
+            build_path(t, {"instance_id": "g", "path": bad})
+        assert e.value.kind == "bad_request" and e.value.param == "path" and e.value.local
 
 
 def test_non_idempotent_operations_exist(spec):
