@@ -159,6 +159,104 @@ def test_stream_faults_on_a_plain_request_are_refused(mock):
     assert r.status_code == 400 and "rate_limit" in r.json()["error"]["message"]
 
 
+CHAT_STREAM = {"model": "deepseek-v4-pro", "messages": [{"role": "user", "content": "hi"}], "stream": True}
+
+
+def test_terminator_without_its_blank_line(mock):
+    """done_without_blank_line: the whole stream, the terminator ending in one newline."""
+    r = mock.http.post("/v1/chat/completions", json=CHAT_STREAM, headers=mock.auth(**{"x-mock-fault": "done_without_blank_line"}))
+    assert r.content.endswith(b"}\n\ndata: [DONE]\n") and r.content.count(b"data: ") == 9 + 4
+    msg = {"model": "deepseek-v4-pro", "max_tokens": 50, "messages": [{"role": "user", "content": "hi"}], "stream": True}
+    r = mock.http.post("/v1/messages", json=msg, headers=mock.auth(**{"x-mock-fault": "done_without_blank_line"}))
+    assert r.content.endswith(b'}\n\nevent: message_stop\ndata: {"type":"message_stop"}\n')
+    r = mock.http.post("/v1/responses", json={"model": "deepseek-v4-pro", "input": "hi", "stream": True},
+                       headers=mock.auth(**{"x-mock-fault": "done_without_blank_line"}))
+    assert r.content.endswith(b'"type":"response.completed"}\n') and not r.content.endswith(b"\n\n")
+    time.sleep(0.1)
+    rec = mock.requests("/v1/chat/completions")[-1]["stream"]
+    assert rec == {"events_sent": 13, "completed": True, "client_closed": False}
+
+
+def test_partial_event_at_eof(mock):
+    """partial_event_eof: K whole events, then one event's lines without the blank line."""
+    r = mock.http.post("/v1/chat/completions", json=CHAT_STREAM,
+                       headers=mock.auth(**{"x-mock-fault": "partial_event_eof", "x-mock-fault-after": "2"}))
+    blocks = r.content.split(b"\n\n")
+    assert len(blocks) == 3 and blocks[-1].startswith(b"data: {") and blocks[-1].endswith(b"}\n")
+    assert b"\n" not in blocks[-1][:-1] and b"[DONE]" not in r.content
+    # K at or past the end still leaves the terminator out: the unfinished event is never it.
+    r = mock.http.post("/v1/chat/completions", json=CHAT_STREAM,
+                       headers=mock.auth(**{"x-mock-fault": "partial_event_eof", "x-mock-fault-after": "99"}))
+    assert r.content.count(b"\n\n") == 9 + 2 and b"[DONE]" not in r.content and r.content.endswith(b"}\n")
+
+
+def test_body_faults_on_streams_honour_fault_after(mock):
+    for fault, extra in (("invalid_json", {}), ("oversized_body", {"x-mock-fault-size": "1000"})):
+        r = mock.http.post("/v1/chat/completions", json=CHAT_STREAM,
+                           headers=mock.auth(**{"x-mock-fault": fault, "x-mock-fault-after": "3", **extra}))
+        events = r.content.split(b"\n\n")
+        assert all(json.loads(e[6:]) for e in events[:3]), fault
+        broken = events[3]
+        assert (broken == b'data: {"id": "broken", "choices": [') if fault == "invalid_json" else (len(broken) > 1000), fault
+        assert r.content.endswith(b"data: [DONE]\n\n")
+
+
+def test_html_faults_and_raw_retry_headers(mock):
+    for fault, code in (("unavailable_html", 503), ("gateway_timeout", 504)):
+        r = mock.http.post("/v1/chat/completions", headers=mock.auth(**{"x-mock-fault": fault, "x-mock-retry-after": "2"}),
+                           json={"model": "deepseek-v4-pro", "messages": [{"role": "user", "content": "x"}]})
+        assert r.status_code == code and r.headers["content-type"] == "text/html" and r.text.startswith("<html>")
+        assert "retry-after" not in r.headers and "retry-after-ms" not in r.headers
+    for value in ("1e20", "-5", "NaN", "", "soon", "inf"):
+        r = mock.http.get("/v1/jobs", headers=mock.auth(**{"x-mock-fault": "rate_limit", "x-mock-retry-after-raw": value}))
+        assert r.status_code == 429 and r.headers.get_list("retry-after") == [value] and "retry-after-ms" not in r.headers
+        r = mock.http.get("/v1/jobs", headers=mock.auth(**{"x-mock-fault": "rate_limit_ms", "x-mock-retry-after-ms-raw": value}))
+        assert r.status_code == 429 and r.headers.get_list("retry-after-ms") == [value] and "retry-after" not in r.headers
+    r = mock.http.get("/v1/jobs", headers=mock.auth(**{"x-mock-fault": "unavailable", "x-mock-retry-after-raw": "soon"}))
+    assert r.status_code == 503 and r.headers["retry-after"] == "soon" and r.json()["error"]["code"] == "service_unavailable"
+
+
+def test_redirect_fault(mock):
+    r = mock.http.get("/v1/jobs?limit=2&status=completed", headers=mock.auth(**{"x-mock-fault": "redirect"}))
+    assert r.status_code == 307 and r.headers["location"] == "/v1/jobs?limit=2&status=completed"
+    r = mock.http.get("/jobs", headers=mock.auth(**{"x-mock-fault": "redirect"}))
+    assert r.headers["location"] == "/jobs"  # the path as received, before the /v1 rewrite
+    to = "http://127.0.0.2:9/v1/jobs"
+    r = mock.http.get("/v1/jobs", headers=mock.auth(**{"x-mock-fault": "redirect", "x-mock-redirect-to": to}))
+    assert r.status_code == 307 and r.headers["location"] == to
+    bad = mock.http.get("/v1/jobs", headers=mock.auth(**{"x-mock-fault": "redirect", "x-mock-redirect-to": "/v1/jobs"}))
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == "x-mock-redirect-to"
+    # Followed once with a count of 1: the second request succeeds.
+    h = mock.auth(**{"x-mock-fault": "redirect", "x-mock-fault-count": "1"})
+    with httpx.Client(base_url=mock.url, follow_redirects=True) as c:
+        r = c.get("/v1/jobs", headers=h)
+    assert r.status_code == 200 and [e["status"] for e in mock.requests("/v1/jobs")][-2:] == [307, 200]
+
+
+def test_gpu_connect_keeps_the_raw_path_and_query(mock):
+    h = mock.auth(**{"x-mock-job-ms": "0"})
+    gid = mock.http.post("/v1/gpu/instances", headers=h, json={"gpu_slug": "rtx-4090", "mode": "model", "hf_id": "Qwen/Qwen2.5-7B-Instruct"}).json()["instance"]["id"]
+    raw = f"/v1/gpu/connect/{gid}/v1/files/a%20b%2Fc.txt?limit=2&order=desc&q=a%20b"
+    echo = mock.http.get(raw, headers=h).json()
+    assert echo["path"] == "/v1/files/a%20b%2Fc.txt" and echo["query"] == "limit=2&order=desc&q=a%20b"
+    e = mock.requests()[-1]
+    assert e["path"] == f"/v1/gpu/connect/{gid}/v1/files/a%20b%2Fc.txt" and e["raw_query"] == "limit=2&order=desc&q=a%20b"
+    assert e["query"] == {"limit": ["2"], "order": ["desc"], "q": ["a b"]}
+    # Dot segments (which httpx would resolve away) sent verbatim: refused, naming `path`.
+    for path in ("v1/../../account/usage", "v1/%2e%2E/x", "./x"):
+        with socket.create_connection((mock.url.split("//")[1].split(":")[0], int(mock.url.rsplit(":", 1)[1]))) as sock:
+            sock.sendall(f"GET /v1/gpu/connect/{gid}/{path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {mock.api_key}\r\n"
+                         "Connection: close\r\n\r\n".encode())
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 400"), (path, head)
+        err = json.loads(body)["error"]
+        assert (err["type"], err["code"], err["param"]) == ("invalid_request_error", "invalid_path", "path")
+        assert mock.requests()[-1]["path"] == f"/v1/gpu/connect/{gid}/{path}"
+
+
 # ── Jobs ─────────────────────────────────────────────────────────────────────
 
 def test_job_progress_rises_then_result_then_expiry(mock):
@@ -182,6 +280,9 @@ def test_job_progress_rises_then_result_then_expiry(mock):
     time.sleep(2.2)  # the session mock retains finished jobs for 2 s
     gone = mock.http.get(f"/v1/jobs/{job_id}", headers=mock.auth())
     assert gone.status_code == 404 and gone.json()["error"]["code"] == "job_not_found"
+    typo = mock.http.get("/v1/jobs/job_typo", headers=mock.auth())
+    assert typo.status_code == 404 and typo.json()["error"] == {
+        "message": typo.json()["error"]["message"], "type": "not_found_error", "code": "job_not_found", "param": "job_id"}
 
 
 def test_failed_and_cancelled_jobs(mock):

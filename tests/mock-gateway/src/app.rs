@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::handler::Handler;
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{from_fn_with_state, map_response, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{on, MethodFilter, MethodRouter};
@@ -73,20 +73,35 @@ async fn anthropic_envelope(resp: Response) -> Response {
     errors::to_anthropic(resp)
 }
 
-/// Answers a status fault before the handler runs, so the gateway "accepted" no work.
+/// A proxy's HTML page for `status`, as nginx renders them.
+fn html_page(status: StatusCode) -> String {
+    format!(
+        "<html>\r\n<head><title>{0} {1}</title></head>\r\n<body>\r\n<center><h1>{0} {1}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("")
+    )
+}
+
+/// Answers a status or redirect fault before the handler runs, so the gateway "accepted" no work.
 async fn status_fault(Extension(ctx): Extension<Arc<Ctx>>, req: Request, next: Next) -> Response {
-    if let Some(f @ Fault::Status { html, status, .. }) = &ctx.fault {
-        if *html {
-            let page = format!(
-                "<html>\r\n<head><title>{0} {1}</title></head>\r\n<body>\r\n<center><h1>{0} {1}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
-                status.as_u16(),
-                status.canonical_reason().unwrap_or("")
-            );
-            return (*status, [(header::CONTENT_TYPE, "text/html")], page).into_response();
+    match &ctx.fault {
+        Some(f @ Fault::Status { html, status, .. }) => {
+            if *html {
+                return (*status, [(header::CONTENT_TYPE, "text/html")], html_page(*status)).into_response();
+            }
+            f.status_error().expect("a status fault renders").into_response()
         }
-        return f.status_error().expect("a status fault renders").into_response();
+        Some(Fault::Redirect(to)) => {
+            // Without a target, the same path and query as a relative reference: same origin.
+            let location = to.clone().unwrap_or_else(|| ctx.target.clone());
+            let status = StatusCode::TEMPORARY_REDIRECT;
+            match HeaderValue::from_str(&location) {
+                Ok(loc) => (status, [(header::CONTENT_TYPE, HeaderValue::from_static("text/html")), (header::LOCATION, loc)], html_page(status)).into_response(),
+                Err(_) => ApiError::invalid("x-mock-redirect-to", "invalid_mock_header", "Header `x-mock-redirect-to` is not a valid header value.").into_response(),
+            }
+        }
+        _ => next.run(req).await,
     }
-    next.run(req).await
 }
 
 /// The gateway's operations, in openapi.yaml's order.

@@ -15,6 +15,8 @@ pub struct Ctx {
     pub request_id: String,
     /// This request's sequence number in the request log.
     pub seq: u64,
+    /// The request target as received (path and query, before any `/v1` rewrite).
+    pub target: String,
     pub fault: Option<Fault>,
     /// `x-mock-delay-ms`: pause between stream events.
     pub delay: Duration,
@@ -37,6 +39,7 @@ impl Ctx {
         h: &HeaderMap,
         method: &str,
         path: &str,
+        target: &str,
         request_id: String,
         seq: u64,
     ) -> Result<Ctx, ApiError> {
@@ -59,6 +62,7 @@ impl Ctx {
         Ok(Ctx {
             request_id,
             seq,
+            target: target.to_string(),
             fault: fault::from_request(h, method, path, &state.fault_counters)?,
             delay: Duration::from_secs_f64(num("x-mock-delay-ms")?.unwrap_or(0.0) / 1000.0),
             stream_tokens: num("x-mock-stream-tokens")?.map(|n| n as usize),

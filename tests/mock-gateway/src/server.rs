@@ -67,6 +67,7 @@ async fn handle(state: Arc<AppState>, router: Router, req: Request<Incoming>) ->
     let (parts, body) = req.into_parts();
     let bytes = body.collect().await.map_err(io::Error::other)?.to_bytes();
     let path = parts.uri.path().to_string();
+    let target = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| path.clone());
     if path.starts_with("/__mock/") {
         return Ok(router.oneshot(Request::from_parts(parts, Body::from(bytes))).await.unwrap_or_else(|e| match e {}));
     }
@@ -85,7 +86,7 @@ async fn handle(state: Arc<AppState>, router: Router, req: Request<Incoming>) ->
     }
     let request_id = crate::ids::new_id("req");
 
-    let resp = match Ctx::from_request(&state, &parts.headers, &method, &path, request_id.clone(), seq) {
+    let resp = match Ctx::from_request(&state, &parts.headers, &method, &path, &target, request_id.clone(), seq) {
         Err(e) => e.into_response(),
         Ok(ctx) => {
             match &ctx.fault {
@@ -139,14 +140,14 @@ async fn rewrite_body(resp: Response, ctx: &Ctx) -> Response {
         .with_param("x-mock-fault")
         .into_response();
     }
-    if !is_json(&resp) || !matches!(fault, Fault::InvalidJson | Fault::Oversized(_)) {
+    if !is_json(&resp) || !matches!(fault, Fault::InvalidJson { .. } | Fault::Oversized { .. }) {
         return resp;
     }
     let (mut parts, body) = resp.into_parts();
     let bytes = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
     let new = match fault {
-        Fault::InvalidJson => bytes.slice(..(bytes.len() / 2).max(1)),
-        Fault::Oversized(n) => {
+        Fault::InvalidJson { .. } => bytes.slice(..(bytes.len() / 2).max(1)),
+        Fault::Oversized { size: n, .. } => {
             let mut v = Vec::with_capacity(bytes.len() + n + 16);
             v.extend_from_slice(b"{\"padding\":\"");
             v.resize(v.len() + n, b'x');

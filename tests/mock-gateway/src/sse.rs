@@ -50,6 +50,12 @@ impl Event {
     }
 
     fn write(&self, buf: &mut BytesMut) {
+        self.write_lines(buf);
+        buf.put_u8(b'\n');
+    }
+
+    /// The event's field lines, each ending in `\n`, without the blank line that dispatches it.
+    fn write_lines(&self, buf: &mut BytesMut) {
         if let Some(n) = self.name {
             buf.put_slice(b"event: ");
             buf.put_slice(n.as_bytes());
@@ -57,7 +63,7 @@ impl Event {
         }
         buf.put_slice(b"data: ");
         buf.put_slice(&self.data);
-        buf.put_slice(b"\n\n");
+        buf.put_u8(b'\n');
     }
 }
 
@@ -115,8 +121,18 @@ where
     I: Iterator<Item = Event> + Send + 'static,
 {
     let fault: Option<StreamFault> = ctx.fault.as_ref().and_then(|f| f.for_stream());
-    let at = fault.as_ref().map(|f| f.after.unwrap_or(len / 2).min(len.saturating_sub(1)));
+    let at = fault.as_ref().and_then(|f| {
+        let k = f.after.unwrap_or(len / 2);
+        match f.kind {
+            // Applies to the last event (the terminator), wherever it is.
+            StreamFaultKind::DoneWithoutBlankLine => None,
+            // The unfinished event must not be the terminator.
+            StreamFaultKind::PartialEventEof => Some(k.min(len.saturating_sub(2))),
+            _ => Some(k.min(len.saturating_sub(1))),
+        }
+    });
     let kind = fault.map(|f| f.kind);
+    let bare_terminator = kind == Some(StreamFaultKind::DoneWithoutBlankLine);
     let delay = ctx.delay;
     state.log.set_stream(ctx.seq, StreamRecord::default());
     let tracker = Tracker { state: state.clone(), seq: ctx.seq, sent: 0, completed: false, ended: false };
@@ -124,7 +140,14 @@ where
     let body = async_stream::stream! {
         let mut t = tracker;
         let mut buf = BytesMut::with_capacity(COALESCE_BYTES * 2);
-        for (i, ev) in events.enumerate() {
+        let mut events = events.enumerate().peekable();
+        while let Some((i, ev)) = events.next() {
+            // Only this fault looks ahead: the agents stream builds its last event lazily.
+            if bare_terminator && events.peek().is_none() {
+                ev.write_lines(&mut buf);
+                t.sent += 1;
+                break;
+            }
             if Some(i) == at {
                 match kind.clone().expect("a fault position implies a fault") {
                     StreamFaultKind::Cut => {
@@ -158,6 +181,13 @@ where
                         buf.put_bytes(b'x', n);
                         buf.put_slice(b"\"}\n\n");
                     }
+                    StreamFaultKind::PartialEventEof => {
+                        ev.write_lines(&mut buf);
+                        t.ended = true;
+                        yield Ok(buf.split().freeze());
+                        return;
+                    }
+                    StreamFaultKind::DoneWithoutBlankLine => unreachable!("placed at the terminator, not at K"),
                 }
             }
             ev.write(&mut buf);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{Method, StatusCode, Uri};
 use axum::Extension;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -245,15 +245,37 @@ pub async fn action(State(st): State<Arc<AppState>>, Extension(ctx): Extension<A
     ok(json!({"instance": g.to_json(now)}))
 }
 
+/// The service path of a connect URL exactly as it arrived: no percent-decoding, no
+/// normalisation (the `{*path}` extractor would decode `%20`).
+fn raw_service_path(uri: &Uri) -> &str {
+    let rest = uri.path().strip_prefix("/v1/gpu/connect/").unwrap_or("");
+    rest.split_once('/').map(|(_, p)| p).unwrap_or("")
+}
+
+/// True for a `.` or `..` segment, also spelled with `%2e`: it would climb out of the instance.
+fn is_dot_segment(seg: &str) -> bool {
+    let s = seg.to_ascii_lowercase().replace("%2e", ".");
+    s == "." || s == ".."
+}
+
 /// Any method on `/v1/gpu/connect/{instance_id}/{*path}`.
 pub async fn connect(
     State(st): State<Arc<AppState>>,
     Extension(ctx): Extension<Arc<Ctx>>,
     method: Method,
-    Path((id, path)): Path<(String, String)>,
+    uri: Uri,
+    Path((id, _decoded)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
     body: Bytes,
 ) -> Res {
+    let path = raw_service_path(&uri).to_string();
+    if path.split('/').any(is_dot_segment) {
+        return Err(ApiError::invalid(
+            "path",
+            "invalid_path",
+            format!("The service path `{path}` has a `.` or `..` segment; connect paths stay on the instance."),
+        ));
+    }
     let served = {
         let gpus = st.gpus.lock().unwrap();
         let g = gpus.get(&id).ok_or_else(|| not_found(&id))?;
