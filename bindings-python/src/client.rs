@@ -7,9 +7,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use empiriolabs::upload::Part;
-use empiriolabs::{CallArgs, Outcome, Payload, RequestOptions};
+use empiriolabs::{CallArgs, Outcome, RequestOptions};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyTuple};
 use serde_json::Value;
 
 use crate::convert::{from_py, meta, to_py};
@@ -77,6 +77,7 @@ impl Client {
         for (k, v) in &s.headers {
             b = b.default_header(k, v);
         }
+        b = b.binding("python", env!("CARGO_PKG_VERSION"));
         if let Some(ua) = &s.user_agent {
             b = b.user_agent(ua);
         }
@@ -110,7 +111,6 @@ fn options(opts: Option<&Bound<'_, PyDict>>) -> PyResult<RequestOptions> {
 /// A file part from the Python layer: `(field, filename, content_type, bytes)`.
 type FilePart = (String, Option<String>, Option<String>, Vec<u8>);
 
-#[allow(clippy::too_many_arguments)]
 fn args(
     path: Option<HashMap<String, String>>,
     query: Option<Vec<(String, String)>>,
@@ -119,43 +119,15 @@ fn args(
     method: Option<String>,
     opts: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<CallArgs> {
-    let mut a = CallArgs::new().options(options(opts)?);
-    for (k, v) in path.unwrap_or_default() {
-        a = a.path(k, v);
-    }
-    for (k, v) in query.unwrap_or_default() {
-        a = a.query(k, v);
-    }
     let body = match body {
         Some(b) if !b.is_none() => Some(from_py("the request body", b)?),
         _ => None,
     };
-    a.body = match (files, body) {
-        (Some(files), body) if !files.is_empty() => {
-            let mut parts: Vec<Part> = files.into_iter().map(|(name, filename, ct, data)| Part::bytes(name, filename.unwrap_or_else(|| "upload".into()), data, ct.as_deref())).collect();
-            if let Some(Value::Object(fields)) = body {
-                for (k, v) in fields {
-                    let text = match v {
-                        Value::String(s) => s,
-                        Value::Array(items) => items.iter().map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string())).collect::<Vec<_>>().join(","),
-                        Value::Null => continue,
-                        other => other.to_string(),
-                    };
-                    parts.push(Part::text(k, text));
-                }
-            }
-            Payload::Multipart(parts)
-        }
-        (_, Some(v)) => Payload::Json(v),
-        (_, None) => Payload::None,
-    };
-    if let Some(m) = method {
-        a = a.method(m);
-    }
-    Ok(a)
+    let files = files.unwrap_or_default().into_iter().map(|(name, filename, ct, data)| Part::bytes(name, filename.unwrap_or_else(|| "upload".into()), data, ct.as_deref())).collect();
+    CallArgs::assemble(path.unwrap_or_default().into_iter().collect(), query.unwrap_or_default(), body, files, method, options(opts)?).map_err(to_pyerr)
 }
 
-/// `(kind, payload, meta)`: kind is `json`, `text`, `stream` or `job`.
+/// `(kind, payload, meta)`: kind is `json`, `text`, `bytes`, `stream` or `job`.
 fn outcome(py: Python<'_>, out: empiriolabs::Result<Outcome>) -> PyResult<Py<PyAny>> {
     let out = out.map_err(to_pyerr)?;
     let (kind, payload, m) = match out {
@@ -163,7 +135,8 @@ fn outcome(py: Python<'_>, out: empiriolabs::Result<Outcome>) -> PyResult<Py<PyA
             let v: Value = r.value().map_err(to_pyerr)?;
             ("json", to_py(py, &v)?, meta(py, &r.meta)?)
         }
-        Outcome::Text(r) => ("text", r.text().into_pyobject(py)?.into_any().unbind(), meta(py, &r.meta)?),
+        Outcome::Bytes(r) if r.is_textual() => ("text", r.text().into_pyobject(py)?.into_any().unbind(), meta(py, &r.meta)?),
+        Outcome::Bytes(r) => ("bytes", PyBytes::new(py, &r.body).into_any().unbind(), meta(py, &r.meta)?),
         Outcome::Stream(s) => {
             let m = meta(py, s.meta())?;
             ("stream", Py::new(py, crate::stream::Stream::new(s))?.into_any(), m)
@@ -258,12 +231,23 @@ impl Client {
         into_future(py, async move { core.download(&url).await }, bytes)
     }
 
+    /// Downloads an output URL to `path` in constant memory (whole, or not at all).
+    fn download_to(&self, py: Python<'_>, url: String, path: std::path::PathBuf) -> PyResult<u64> {
+        let core = self.core()?;
+        block_on(py, async move { core.download_to(&url, &path).await })?.map_err(to_pyerr)
+    }
+
+    fn adownload_to<'py>(&self, py: Python<'py>, url: String, path: std::path::PathBuf) -> PyResult<Bound<'py, PyAny>> {
+        let core = self.core()?;
+        into_future(py, async move { core.download_to(&url, &path).await }, |py, n| Ok(n.map_err(to_pyerr)?.into_pyobject(py)?.into_any().unbind()))
+    }
+
     /// A lazy walk over the pages of a cursor-paged operation.
     #[pyo3(signature = (op_id, query=None, options=None))]
     fn pager(&self, op_id: String, query: Option<Vec<(String, String)>>, options: Option<Bound<'_, PyDict>>) -> PyResult<crate::pager::Pager> {
         let op = empiriolabs::operations::find(&op_id).ok_or_else(|| pyo3::exceptions::PyValueError::new_err(format!("`{op_id}` is not an operation")))?;
         let a = args(None, query, None, None, None, options.as_ref())?;
-        Ok(crate::pager::Pager::new(empiriolabs::Pager::new(self.core()?, op.id, a)))
+        Ok(crate::pager::Pager::from(empiriolabs::Pager::new(self.core()?, op.id, a)))
     }
 
     /// The same, as an awaitable.
@@ -285,7 +269,7 @@ impl Client {
 }
 
 fn bytes(py: Python<'_>, b: empiriolabs::Result<bytes::Bytes>) -> PyResult<Py<PyAny>> {
-    Ok(pyo3::types::PyBytes::new(py, &b.map_err(to_pyerr)?).into_any().unbind())
+    Ok(PyBytes::new(py, &b.map_err(to_pyerr)?).into_any().unbind())
 }
 
 fn agent_state(py: Python<'_>, state: empiriolabs::Result<empiriolabs::types::AgentTaskState>) -> PyResult<Py<PyAny>> {

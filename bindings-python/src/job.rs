@@ -34,10 +34,10 @@ pub fn wait_options(timeout: Option<f64>, poll_initial: f64, poll_max: f64, on_p
         w = w.timeout(positive("timeout", t)?);
     }
     if let Some(cb) = on_progress {
-        w = w.on_progress(move |state: &Value| {
+        w = w.on_progress(move |p: &empiriolabs::JobProgress| {
             Python::attach(|py| {
                 // A failing callback must not kill the wait; Python prints it as unraisable.
-                if let Err(e) = to_py(py, state).and_then(|d| cb.call1(py, (d,))) {
+                if let Err(e) = to_py(py, &p.raw).and_then(|d| cb.call1(py, (d,))) {
                     e.write_unraisable(py, None);
                 }
             })

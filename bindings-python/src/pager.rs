@@ -1,11 +1,8 @@
 //! `_native.Pager`: the core's cursor walk, page by page, blocking or async.
 
-use std::sync::Arc;
-
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use serde_json::Value;
-use tokio::sync::Mutex;
 
 use crate::convert::{meta, to_py};
 use crate::errors::to_pyerr;
@@ -13,21 +10,20 @@ use crate::runtime::{block_on, into_future};
 
 #[pyclass(module = "empiriolabs._native", frozen)]
 pub struct Pager {
-    inner: Arc<Mutex<empiriolabs::Pager>>,
+    inner: empiriolabs::Pager,
 }
 
-impl Pager {
-    pub fn new(p: empiriolabs::Pager) -> Pager {
-        Pager { inner: Arc::new(Mutex::new(p)) }
+impl From<empiriolabs::Pager> for Pager {
+    fn from(inner: empiriolabs::Pager) -> Pager {
+        Pager { inner }
     }
 }
 
 type Page = Option<(empiriolabs::Result<Value>, Option<empiriolabs::ResponseMeta>)>;
 
-async fn next(p: Arc<Mutex<empiriolabs::Pager>>) -> Page {
-    let mut p = p.lock().await;
+async fn next(p: empiriolabs::Pager) -> Page {
     let page = p.next_page().await?;
-    Some((page, p.last_meta().cloned()))
+    Some((page, p.last_meta().await))
 }
 
 /// `(page, meta)` or `None` after the last page.
@@ -44,12 +40,16 @@ fn convert(py: Python<'_>, page: Page) -> PyResult<Py<PyAny>> {
 #[pymethods]
 impl Pager {
     fn next_page(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let p = self.inner.clone();
-        let got = block_on(py, next(p))?;
+        let got = block_on(py, next(self.inner.clone()))?;
         convert(py, got)
     }
 
     fn anext_page<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         into_future(py, next(self.inner.clone()), convert)
+    }
+
+    #[getter]
+    fn operation(&self) -> &'static str {
+        self.inner.operation()
     }
 }

@@ -1,169 +1,81 @@
-//! `_native.Stream`: a pulled SSE stream. Events already decoded are handed out without
-//! leaving the interpreter; only a real wait releases it. Chat and message streams are
-//! accumulated in Rust, so the final object costs Python nothing.
+//! `_native.Stream`: the core's stream handle. Events that can be had without waiting are
+//! handed out without leaving the interpreter; only a real wait releases it. Sticky failures,
+//! interrupting close and the final fold all live in the core.
 
-use std::sync::Arc;
-
-use empiriolabs::accumulate::{text_delta, ChatAccumulator, MessageAccumulator};
 use empiriolabs::operations::StreamFlavor;
 use empiriolabs::{EventStream, StreamEvent};
-use futures_util::FutureExt;
 use pyo3::prelude::*;
+use pyo3::types::PyList;
 use serde_json::Value;
-use std::sync::atomic::{AtomicBool, Ordering};
-use tokio::sync::{Mutex, Notify};
 
 use crate::convert::{meta, to_py};
-use crate::errors::from_fields;
+use crate::errors::to_pyerr;
 use crate::runtime::{block_on, into_future, ready_future};
 
-enum Acc {
-    Chat(ChatAccumulator),
-    Message(MessageAccumulator),
-    None,
+type Read<T> = Option<empiriolabs::Result<T>>;
+
+#[pyclass(module = "empiriolabs._native", frozen)]
+pub struct Stream {
+    inner: EventStream,
 }
 
-/// What a read gives: an item, the end, or a failure (as error fields, so it can be raised
-/// again by a later `final_value`).
-type Read<T> = Option<Result<T, Value>>;
-
-struct State {
-    s: EventStream,
-    acc: Acc,
-    failure: Option<Value>,
-}
-
-impl State {
-    fn take(&mut self, ev: &StreamEvent) {
-        match &mut self.acc {
-            Acc::Chat(a) => a.push(&ev.data),
-            Acc::Message(a) => a.push(&ev.data),
-            Acc::None => {}
-        }
+impl Stream {
+    pub fn new(inner: EventStream) -> Stream {
+        Stream { inner }
     }
 
-    fn fail<T>(&mut self, e: empiriolabs::Error) -> Read<T> {
-        let f = crate::errors::fields(&e);
-        self.failure = Some(f.clone());
-        self.acc = Acc::None;
-        Some(Err(f))
+    /// The next event if it needs no wait (inside the runtime, for the body's buffered bytes).
+    fn ready(&self) -> Option<Read<StreamEvent>> {
+        let rt = crate::runtime::runtime();
+        let _ctx = rt.enter();
+        self.inner.try_next()
     }
 
-    async fn next(&mut self) -> Read<Value> {
-        match self.s.next().await? {
-            Ok(e) => {
-                self.take(&e);
-                Some(Ok(e.data))
-            }
-            Err(e) => self.fail(e),
-        }
-    }
-
-    async fn next_text(&mut self) -> Read<String> {
-        let flavor = self.s.flavor();
+    /// The next non-empty text if it needs no wait; `None` when it would wait.
+    fn ready_text(&self) -> Option<Read<String>> {
         loop {
-            match self.s.next().await? {
-                Err(e) => return self.fail(e),
-                Ok(e) => {
-                    self.take(&e);
-                    if let Some(t) = text_delta(flavor, &e.data).filter(|t| !t.is_empty()) {
-                        return Some(Ok(t.to_string()));
+            match self.ready()? {
+                None => return Some(None),
+                Some(Err(e)) => return Some(Some(Err(e))),
+                Some(Ok(ev)) => {
+                    if let Some(t) = ev.text().filter(|t| !t.is_empty()) {
+                        return Some(Some(Ok(t.to_string())));
                     }
                 }
             }
         }
     }
-
-    /// Reads the rest; the accumulated object, or the stream's failure (now or earlier).
-    async fn finish(&mut self) -> Read<Value> {
-        while let Some(ev) = self.next().await {
-            if let Err(f) = ev {
-                return Some(Err(f));
-            }
-        }
-        if let Some(f) = &self.failure {
-            return Some(Err(f.clone()));
-        }
-        match std::mem::replace(&mut self.acc, Acc::None) {
-            Acc::Chat(a) => Some(Ok(a.finish())),
-            Acc::Message(a) => Some(Ok(a.finish())),
-            Acc::None => None,
-        }
-    }
 }
 
-/// Lets `close()` interrupt a read that is waiting on another thread.
-#[derive(Default)]
-struct Closer {
-    closed: AtomicBool,
-    wake: Notify,
-}
-
-#[pyclass(module = "empiriolabs._native", frozen)]
-pub struct Stream {
-    state: Arc<Mutex<State>>,
-    closer: Arc<Closer>,
-    flavor: StreamFlavor,
-    meta: empiriolabs::ResponseMeta,
-}
-
-impl Stream {
-    pub fn new(s: EventStream) -> Stream {
-        let flavor = s.flavor();
-        let acc = match flavor {
-            StreamFlavor::OpenAi => Acc::Chat(ChatAccumulator::default()),
-            StreamFlavor::Anthropic => Acc::Message(MessageAccumulator::default()),
-            _ => Acc::None,
-        };
-        let meta = s.meta().clone();
-        Stream { state: Arc::new(Mutex::new(State { s, acc, failure: None })), closer: Arc::default(), flavor, meta }
-    }
-
-    /// Runs `read` on the state unless the stream is (or gets) closed.
-    async fn guarded<T, F>(state: Arc<Mutex<State>>, closer: Arc<Closer>, read: F) -> Read<T>
-    where
-        F: for<'a> FnOnce(&'a mut State) -> std::pin::Pin<Box<dyn std::future::Future<Output = Read<T>> + Send + 'a>>,
-    {
-        let mut st = state.lock().await;
-        if closer.closed.load(Ordering::Acquire) {
-            st.s.close();
-            return None;
-        }
-        tokio::select! {
-            got = read(&mut st) => got,
-            _ = closer.wake.notified() => {
-                st.s.close();
-                None
-            }
-        }
-    }
-
-    /// A read that is already possible without waiting, on this thread.
-    fn ready<T>(&self, read: impl FnOnce(&mut State) -> Option<Read<T>>) -> Option<Read<T>> {
-        let mut st = self.state.try_lock().ok()?;
-        if self.closer.closed.load(Ordering::Acquire) {
-            st.s.close();
-            return Some(None);
-        }
-        let rt = crate::runtime::runtime();
-        let _ctx = rt.enter();
-        read(&mut st)
-    }
-}
-
-fn value_or_none(py: Python<'_>, v: Read<Value>) -> PyResult<Py<PyAny>> {
-    match v {
+fn event_or_none(py: Python<'_>, r: Read<StreamEvent>) -> PyResult<Py<PyAny>> {
+    match r {
         None => Ok(py.None()),
-        Some(Ok(v)) => to_py(py, &v),
-        Some(Err(f)) => Err(from_fields(&f)),
+        Some(Ok(ev)) => to_py(py, &ev.data),
+        Some(Err(e)) => Err(to_pyerr(e)),
     }
 }
 
-fn text_or_none(py: Python<'_>, v: Read<String>) -> PyResult<Py<PyAny>> {
-    match v {
+fn text_or_none(py: Python<'_>, r: Read<String>) -> PyResult<Py<PyAny>> {
+    match r {
         None => Ok(py.None()),
         Some(Ok(t)) => Ok(t.into_pyobject(py)?.into_any().unbind()),
-        Some(Err(f)) => Err(from_fields(&f)),
+        Some(Err(e)) => Err(to_pyerr(e)),
+    }
+}
+
+fn batch_list(py: Python<'_>, r: empiriolabs::Result<Vec<StreamEvent>>) -> PyResult<Py<PyAny>> {
+    let events = r.map_err(to_pyerr)?;
+    let list = PyList::empty(py);
+    for ev in &events {
+        list.append(to_py(py, &ev.data)?)?;
+    }
+    Ok(list.into_any().unbind())
+}
+
+fn value_or_none(py: Python<'_>, r: empiriolabs::Result<Option<Value>>) -> PyResult<Py<PyAny>> {
+    match r.map_err(to_pyerr)? {
+        None => Ok(py.None()),
+        Some(v) => to_py(py, &v),
     }
 }
 
@@ -171,69 +83,71 @@ fn text_or_none(py: Python<'_>, v: Read<String>) -> PyResult<Py<PyAny>> {
 impl Stream {
     /// The next event's data, or `None` after the last.
     fn next(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        // Events already buffered need neither a thread hop nor releasing the interpreter.
-        if let Some(ready) = self.ready(|st| st.next().now_or_never()) {
-            return value_or_none(py, ready);
+        if let Some(r) = self.ready() {
+            return event_or_none(py, r);
         }
-        let (state, closer) = (self.state.clone(), self.closer.clone());
-        let got = block_on(py, Stream::guarded(state, closer, |st| Box::pin(st.next())))?;
-        value_or_none(py, got)
+        let s = self.inner.clone();
+        let got = block_on(py, async move { s.next().await })?;
+        event_or_none(py, got)
     }
 
     /// The next non-empty piece of text, skipping other events; `None` at the end.
     fn next_text(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        if let Some(ready) = self.ready(|st| st.next_text().now_or_never()) {
-            return text_or_none(py, ready);
+        if let Some(r) = self.ready_text() {
+            return text_or_none(py, r);
         }
-        let (state, closer) = (self.state.clone(), self.closer.clone());
-        let got = block_on(py, Stream::guarded(state, closer, |st| Box::pin(st.next_text())))?;
+        let s = self.inner.clone();
+        let got = block_on(py, async move { s.next_text().await })?;
         text_or_none(py, got)
     }
 
+    /// Every event available now (waiting for at least one), up to `max`; `[]` at the end.
+    #[pyo3(signature = (max=256))]
+    fn next_batch(&self, py: Python<'_>, max: usize) -> PyResult<Py<PyAny>> {
+        let s = self.inner.clone();
+        let got = block_on(py, async move { s.next_batch(max).await })?;
+        batch_list(py, got)
+    }
+
     fn anext<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        // A buffered event completes at once, without a task or a cross-thread callback.
-        if let Some(ready) = self.ready(|st| st.next().now_or_never()) {
-            return ready_future(py, value_or_none(py, ready));
+        // A ready event completes at once, without a task or a cross-thread callback.
+        if let Some(r) = self.ready() {
+            return ready_future(py, event_or_none(py, r));
         }
-        let (state, closer) = (self.state.clone(), self.closer.clone());
-        into_future(py, Stream::guarded(state, closer, |st| Box::pin(st.next())), value_or_none)
+        let s = self.inner.clone();
+        into_future(py, async move { s.next().await }, event_or_none)
     }
 
     fn anext_text<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        if let Some(ready) = self.ready(|st| st.next_text().now_or_never()) {
-            return ready_future(py, text_or_none(py, ready));
+        if let Some(r) = self.ready_text() {
+            return ready_future(py, text_or_none(py, r));
         }
-        let (state, closer) = (self.state.clone(), self.closer.clone());
-        into_future(py, Stream::guarded(state, closer, |st| Box::pin(st.next_text())), text_or_none)
+        let s = self.inner.clone();
+        into_future(py, async move { s.next_text().await }, text_or_none)
     }
 
-    /// Reads what is left and returns the accumulated completion or message (chat and
-    /// Anthropic streams), or `None` for other streams. A failed stream raises, every time.
+    /// Reads what is left and returns what the stream folds into (see the core's
+    /// `EventStream::final_value`), or `None`. A failed stream raises, every time.
     fn final_value(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let (state, closer) = (self.state.clone(), self.closer.clone());
-        let out = block_on(py, Stream::guarded(state, closer, |st| Box::pin(st.finish())))?;
+        let s = self.inner.clone();
+        let out = block_on(py, async move { s.final_value().await })?;
         value_or_none(py, out)
     }
 
     fn afinal_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let (state, closer) = (self.state.clone(), self.closer.clone());
-        into_future(py, Stream::guarded(state, closer, |st| Box::pin(st.finish())), value_or_none)
+        let s = self.inner.clone();
+        into_future(py, async move { s.final_value().await }, value_or_none)
     }
 
     /// Closes the connection now, even while another thread waits on a read; the gateway
     /// stops billing.
     fn close(&self) {
-        self.closer.closed.store(true, Ordering::Release);
-        // A stored permit also stops a read that starts waiting just after this.
-        self.closer.wake.notify_one();
-        if let Ok(mut st) = self.state.try_lock() {
-            st.s.close();
-        }
+        self.inner.close();
     }
 
     #[getter]
     fn flavor(&self) -> &'static str {
-        match self.flavor {
+        match self.inner.flavor() {
             StreamFlavor::OpenAi => "openai",
             StreamFlavor::Anthropic => "anthropic",
             StreamFlavor::Responses => "responses",
@@ -243,6 +157,6 @@ impl Stream {
 
     #[getter]
     fn meta(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        meta(py, &self.meta)
+        meta(py, self.inner.meta())
     }
 }

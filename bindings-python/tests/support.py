@@ -48,7 +48,9 @@ class State:
     def __init__(self, mock):
         fast = {"x-mock-job-ms": "0"}
         slow = {"x-mock-job-ms": "60000"}
-        self.task = raw(mock, "POST", "/v1/agents/run", {"model": "manus", "input": "memo", "stream": False}, **slow)["task_id"]
+        # The gateway holds a non-streaming run; the mock answers at once when told to.
+        self.task = raw(mock, "POST", "/v1/agents/run", {"model": "manus", "input": "memo", "stream": False}, **slow,
+                        **{"x-mock-max-wait-ms": "0"})["task_id"]
         self.job = raw(mock, "POST", "/v1/videos/generations", {"model": "seedance-2-0-pro", "prompt": "boat", "duration": 5},
                        **slow)["job_id"]
         gpu = {"gpu_slug": "rtx-4090", "mode": "model", "hf_id": "Qwen/Qwen2.5-7B-Instruct", "name": "qwen-7b", "disk_gb": 150}

@@ -25,10 +25,12 @@ def test_run_streams_task_events(client, mock):
 
 
 def test_run_without_stream_then_follow_up_messages_and_wait(client, mock):
-    task = client.agents.run(**TASK, stream=False, extra_headers={"x-mock-job-ms": "400"})
-    assert task.status == "queued" and task.poll_url == f"/v1/agents/{task.task_id}"
+    # The gateway holds a non-streaming run until the task ends or max_wait passes (50 ms here).
+    held = {"x-mock-job-ms": "1500", "x-mock-max-wait-ms": "50"}
+    task = client.agents.run(**TASK, stream=False, extra_headers=held)
+    assert task.status in ("queued", "running") and task.poll_url == f"/v1/agents/{task.task_id}"
     assert client.agents.retrieve(task.task_id).status in ("queued", "running")
-    up = client.agents.follow_up(task.task_id, model="manus", input="Add each lead investor.")
+    up = client.agents.follow_up(task.task_id, model="manus", input="Add each lead investor.", extra_headers={"x-mock-max-wait-ms": "50"})
     assert up.task_id == task.task_id
     assert mock.requests("/v1/agents/run")[-1]["body"] == {"model": "manus", "input": "Add each lead investor.",
                                                           "task_id": task.task_id, "stream": False}
@@ -55,7 +57,7 @@ def test_follow_up_needs_a_model_before_the_network(client, mock):
 
 
 def test_stop_and_wait(client, mock):
-    task = client.agents.run(**TASK, stream=False, extra_headers={"x-mock-job-ms": "60000"})
+    task = client.agents.run(**TASK, stream=False, extra_headers={"x-mock-job-ms": "60000", "x-mock-max-wait-ms": "50"})
     stopped = client.agents.stop(task.task_id)
     assert stopped.status == "stopped" and stopped.output.startswith("Partial work on:")
     assert mock.requests(f"/v1/agents/{task.task_id}/stop")[-1]["method"] == "POST"
@@ -69,7 +71,7 @@ def test_wait_on_a_failed_task_and_a_deadline(client):
     with pytest.raises(el.JobFailedError) as info:
         client.agents.wait(failed.task_id, timeout=5, poll_interval=0.05)
     assert info.value.code == "upstream_error"
-    slow = client.agents.run(**TASK, stream=False, extra_headers={"x-mock-job-ms": "60000"})
+    slow = client.agents.run(**TASK, stream=False, extra_headers={"x-mock-job-ms": "60000", "x-mock-max-wait-ms": "50"})
     with pytest.raises(el.JobTimeoutError):
         client.agents.wait(slow.task_id, timeout=0.3, poll_interval=0.05)
     assert client.agents.retrieve(slow.task_id).status == "queued"
@@ -83,7 +85,7 @@ def test_async_agents(aclient):
         await aclient.agents.follow_up(task.task_id, model="manus", input="More.")
         done = await aclient.agents.wait(task.task_id, timeout=10, poll_interval=0.05)
         messages = await aclient.agents.messages(task.task_id)
-        slow = await aclient.agents.run(**TASK, stream=False, extra_headers={"x-mock-job-ms": "60000"})
+        slow = await aclient.agents.run(**TASK, stream=False, extra_headers={"x-mock-job-ms": "60000", "x-mock-max-wait-ms": "50"})
         stopped = await aclient.agents.stop(slow.task_id)
         return kinds, done, messages, stopped
 

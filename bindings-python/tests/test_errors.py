@@ -16,6 +16,8 @@ STATUS_FAULTS = [
     ("insufficient_credits", el.InsufficientCreditsError, 402, "insufficient_credits", "insufficient_credits"),
     ("server_error", el.InternalServerError, 500, "server_error", "internal_error"),
     ("bad_gateway", el.InternalServerError, 502, None, None),
+    ("unavailable_html", el.InternalServerError, 503, None, None),
+    ("gateway_timeout", el.InternalServerError, 504, None, None),
     ("unavailable", el.InternalServerError, 503, "service_unavailable", "service_unavailable"),
     ("request_timeout", el.APIStatusError, 408, "timeout_error", "request_timeout"),
     ("http_400", el.BadRequestError, 400, "invalid_request_error", "mock_fault"),
@@ -26,11 +28,10 @@ STATUS_FAULTS = [
     ("http_422", el.UnprocessableEntityError, 422, "invalid_request_error", "mock_fault"),
     ("http_418", el.APIStatusError, 418, "server_error", "mock_fault"),
 ]
-# (fault, reason, events before it): invalid_json and oversized_body strike mid-stream (None) whatever
-# x-mock-fault-after says.
+# (fault, reason, events before it), each striking after x-mock-fault-after events.
 STREAM_FAULTS = [("stream_cut", "missing_terminator", 3), ("stream_reset", "interrupted", 3), ("stream_error_event", "error_event", 3),
-                 ("malformed_sse", "malformed_event", 3), ("invalid_json", "malformed_event", None),
-                 ("oversized_body", "oversized_event", None)]
+                 ("malformed_sse", "malformed_event", 3), ("invalid_json", "malformed_event", 3),
+                 ("oversized_body", "oversized_event", 3), ("partial_event_eof", "missing_terminator", 3)]
 
 
 def fault(name: str, **more: str) -> dict:
@@ -40,8 +41,33 @@ def fault(name: str, **more: str) -> dict:
 def test_every_mock_fault_is_covered(mock):
     names = {f["name"] for f in mock.http.get("/__mock/faults").json()["data"]}
     covered = {f for f, *_ in STATUS_FAULTS} | {f for f, _, _ in STREAM_FAULTS} | {
-        "rate_limit_ms", "rate_limit_date", "connection_close", "slow_first_byte", "stall_stream", "http_<code>"}
+        "rate_limit_ms", "rate_limit_date", "connection_close", "slow_first_byte", "stall_stream", "http_<code>",
+        "redirect", "done_without_blank_line"}
     assert names - covered == set()
+
+
+def test_html_5xx_is_not_retried_for_billable_calls(client, mock):
+    with pytest.raises(el.InternalServerError) as info:
+        client.chat.completions.create(**CHAT, **fault("unavailable_html"))
+    assert len(mock.requests("/v1/chat/completions")) == 1, "the work may have been accepted upstream"
+    assert "HTTP 503: HTTP 503" not in str(info.value)
+    assert len(client.voices.list(**fault("unavailable_html", **{"x-mock-fault-count": "1"})).data) == 8
+    assert [e["status"] for e in mock.requests("/v1/voices")] == [503, 200]
+
+
+def test_redirects_stay_on_their_origin(client, mock):
+    assert client.jobs.list(**fault("redirect", **{"x-mock-fault-count": "1"})).object == "list"
+    assert [e["status"] for e in mock.requests("/v1/jobs", "GET")] == [307, 200]
+    port = mock.url.rsplit(":", 1)[1]
+    with pytest.raises(el.APIStatusError) as info:
+        client.jobs.list(**fault("redirect", **{"x-mock-redirect-to": f"http://127.0.0.2:{port}/v1/jobs"}))
+    assert info.value.status_code == 307 and not isinstance(info.value, el.APIConnectionError)
+
+
+def test_a_terminator_without_its_blank_line_ends_the_stream(client):
+    whole = "".join(client.chat.completions.create(**CHAT, stream=True).text_stream)
+    s = client.chat.completions.create(**CHAT, stream=True, **fault("done_without_blank_line"))
+    assert "".join(s.text_stream) == whole
 
 
 @pytest.mark.parametrize("name,cls,status,type_,code", STATUS_FAULTS, ids=[f[0] for f in STATUS_FAULTS])
@@ -143,10 +169,7 @@ def test_stream_faults(name, reason, before, client, mock):
             got.append(chunk)
     e = info.value
     assert e.reason == reason
-    if before is None:
-        assert 0 < len(got) < len(list(client.chat.completions.create(**CHAT, stream=True))) - 1
-    else:
-        assert len(got) == before
+    assert len(got) == before
     assert e.status_code == 200 and e.request_id == s.request_id and e.request_id.startswith("req_")
     if reason == "error_event":
         assert (e.type, e.code) == ("server_error", "stream_error") and e.body["message"] in str(e)
@@ -159,10 +182,15 @@ def test_stream_faults(name, reason, before, client, mock):
 @pytest.mark.parametrize("name", ["malformed_sse", "stream_error_event"])
 def test_no_events_after_a_stream_error(name, client):
     s = client.chat.completions.create(**CHAT, stream=True, **fault(name, **{"x-mock-fault-after": "2"}))
-    with pytest.raises(el.StreamError):
+    with pytest.raises(el.StreamError) as first:
         list(s)
-    # The stream is over: what the connection had already delivered must not trickle out afterwards.
-    assert list(s) == []
+    # The stream is over: what the connection had already delivered must not trickle out
+    # afterwards; every later read raises the same error, before any event.
+    got = []
+    with pytest.raises(el.StreamError) as again:
+        for chunk in s:
+            got.append(chunk)
+    assert got == [] and (again.value.reason, str(again.value)) == (first.value.reason, str(first.value))
 
 
 @pytest.mark.parametrize("name", ["malformed_sse", "stream_error_event"])

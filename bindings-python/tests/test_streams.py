@@ -63,8 +63,8 @@ def test_responses_stream(client):
     assert "".join(e.delta for e in events if e.type == "response.output_text.delta") == HELLO
     with client.responses.create(model="deepseek-v4-pro", input="Hi", stream=True) as s:
         assert "".join(s.text_stream) == HELLO
-        with pytest.raises(TypeError):
-            s.get_final_completion()
+        final = s.get_final_response()
+        assert final.status == "completed" and final.object == "response"
 
 
 def test_messages_stream_context_manager(client, mock):

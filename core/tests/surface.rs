@@ -278,7 +278,7 @@ async fn agents_run_follow_up_stop_and_wait() {
     let inputs: Vec<&str> = msgs["result"]["messages"].as_array().unwrap().iter().filter(|m| m["role"] == "user").map(|m| m["content"].as_str().unwrap()).collect();
     assert_eq!(inputs, ["Research", "Add sources"]);
 
-    let long = c.agents().options(RequestOptions::new().header("x-mock-job-ms", "60000")).start(json!({"model": "manus", "input": "Long"})).await.unwrap();
+    let long = c.agents().options(RequestOptions::new().header("x-mock-job-ms", "60000").header("x-mock-max-wait-ms", "0")).start(json!({"model": "manus", "input": "Long"})).await.unwrap();
     assert_eq!(long.stop().await.unwrap()["status"], "stopped");
     assert_eq!(long.wait(quick()).await.unwrap().status, "stopped");
 }

@@ -15,6 +15,7 @@ from ._errors import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    APIUserAbortError,
     AuthenticationError,
     BadRequestError,
     ConfigurationError,
@@ -49,5 +50,5 @@ __all__ = [
     "EmpirioLabsError", "ConfigurationError", "InvalidRequestError", "APIError", "APIStatusError", "BadRequestError",
     "AuthenticationError", "InsufficientCreditsError", "PermissionDeniedError", "NotFoundError", "ConflictError",
     "UnprocessableEntityError", "RateLimitError", "InternalServerError", "APIConnectionError", "APITimeoutError",
-    "StreamError", "APIResponseValidationError", "JobFailedError", "JobExpiredError", "JobTimeoutError",
+    "StreamError", "APIResponseValidationError", "JobFailedError", "JobExpiredError", "JobTimeoutError", "APIUserAbortError",
 ]

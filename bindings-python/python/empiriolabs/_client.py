@@ -110,7 +110,7 @@ class _BaseClient:
             if isinstance(payload, dict):
                 return (Page if page else Obj)(payload, meta)
             return wrap(payload)
-        if kind == "text":
+        if kind in ("text", "bytes"):
             return payload
         if kind == "stream":
             if self._is_async:
@@ -162,11 +162,12 @@ class EmpirioLabs(_BaseClient):
             raise from_native(e) from None
 
     def download_to(self, url: str, path: "str | os.PathLike[str]") -> int:
-        """Saves a generated output URL to `path`; returns the number of bytes written."""
-        data = self.download(url)
-        with open(path, "wb") as f:
-            f.write(data)
-        return len(data)
+        """Saves a generated output URL to `path` in constant memory (the file is complete, or
+        not there); returns the number of bytes written."""
+        try:
+            return self._native.download_to(url, os.fspath(path))
+        except _native.NativeError as e:
+            raise from_native(e) from None
 
     def __enter__(self) -> "EmpirioLabs":
         return self
@@ -210,10 +211,10 @@ class AsyncEmpirioLabs(_BaseClient):
             raise from_native(e) from None
 
     async def download_to(self, url: str, path: "str | os.PathLike[str]") -> int:
-        data = await self.download(url)
-        with open(path, "wb") as f:
-            f.write(data)
-        return len(data)
+        try:
+            return await self._native.adownload_to(url, os.fspath(path))
+        except _native.NativeError as e:
+            raise from_native(e) from None
 
     async def __aenter__(self) -> "AsyncEmpirioLabs":
         return self

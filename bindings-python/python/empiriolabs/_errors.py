@@ -110,51 +110,43 @@ class JobTimeoutError(APIError, TimeoutError):
     """`wait()` gave up; the job keeps running and its handle stays usable."""
 
 
-_BY_STATUS = {400: BadRequestError, 401: AuthenticationError, 402: InsufficientCreditsError, 403: PermissionDeniedError,
-              404: NotFoundError, 409: ConflictError, 422: UnprocessableEntityError, 429: RateLimitError}
+class APIUserAbortError(APIError):
+    """The call was cancelled; its connection is closed."""
+
+
+# The core's error classes, the same names in every language, to this package's exceptions.
+_BY_CLASS: dict[str, type[EmpirioLabsError]] = {
+    "BadRequest": BadRequestError, "Authentication": AuthenticationError, "InsufficientCredits": InsufficientCreditsError,
+    "PermissionDenied": PermissionDeniedError, "NotFound": NotFoundError, "Conflict": ConflictError,
+    "UnprocessableEntity": UnprocessableEntityError, "RateLimit": RateLimitError, "InternalServer": InternalServerError,
+    "ApiStatus": APIStatusError, "Connection": APIConnectionError, "Timeout": APITimeoutError, "Stream": StreamError,
+    "JobFailed": JobFailedError, "JobExpired": JobExpiredError, "JobTimeout": JobTimeoutError,
+    "InvalidRequest": InvalidRequestError, "Configuration": ConfigurationError, "Cancelled": APIUserAbortError,
+    "Decode": APIResponseValidationError,
+}
+
+# Fields copied onto the exception as attributes, where the error has them.
+_EXTRA = ("reason", "line", "job_id", "last_status", "waited", "timeout_kind", "before_send", "retryable")
 
 
 def from_native(exc: BaseException) -> EmpirioLabsError:
     """The exception for a `_native.NativeError`."""
-    f: dict = exc.args[0] if exc.args and isinstance(exc.args[0], dict) else {"kind": "api", "message": str(exc)}
-    kind, message = f.get("kind"), f.get("message", "")
-    if kind == "config":
+    f: dict = exc.args[0] if exc.args and isinstance(exc.args[0], dict) else {"class": "ApiStatus", "message": str(exc)}
+    cls = _BY_CLASS.get(f.get("class", ""), APIError)
+    message = f.get("message", "")
+    if cls is ConfigurationError:
         return ConfigurationError(message)
-    if kind == "invalid_request":
-        return InvalidRequestError(message, param=f.get("field"))
-    common = dict(status_code=f.get("status"), type=f.get("type"), code=f.get("code"), param=f.get("param"),
-                  request_id=f.get("request_id"), headers=f.get("headers"))
-    if kind == "api":
-        status = f.get("status") or 0
-        cls = _BY_STATUS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
-        return cls(message, body=_parse(f.get("body")), **common)
-    if kind == "connection":
-        e = APIConnectionError(message, **common)
-        e.before_send = f.get("before_send")
-        return e
-    if kind == "timeout":
-        e = APITimeoutError(message, **common)
-        e.timeout_kind = f.get("timeout_kind")
-        return e
-    if kind == "stream":
-        e = StreamError(message, body=f.get("error"), **common)
-        e.reason, e.line = f.get("reason"), f.get("line")
-        return e
-    if kind == "job_failed":
-        e = JobFailedError(message, body=f.get("error"), **common)
-        e.job_id, e.error = f.get("job_id"), f.get("error")
-        return e
-    if kind == "job_expired":
-        e = JobExpiredError(message, **common)
-        e.job_id = f.get("job_id")
-        return e
-    if kind == "job_wait_timeout":
-        e = JobTimeoutError(message, **common)
-        e.job_id, e.last_status, e.waited = f.get("job_id"), f.get("last_status"), f.get("waited")
-        return e
-    if kind == "decode":
-        return APIResponseValidationError(message, body=f.get("body"), **common)
-    return APIError(message, **common)
+    if cls is InvalidRequestError:
+        return InvalidRequestError(message, param=f.get("param"))
+    body = f.get("body")
+    e = cls(message, status_code=f.get("status"), type=f.get("type"), code=f.get("code"), param=f.get("param"),
+            request_id=f.get("request_id"), headers=f.get("headers"), body=_parse(body) if body is not None else None)
+    for name in _EXTRA:
+        if f.get(name) is not None:
+            setattr(e, name, f[name])
+    if cls is JobFailedError:
+        e.error = e.body
+    return e
 
 
 def _parse(body: Any) -> Any:

@@ -84,8 +84,12 @@ class Stream(_Base):
         except _native.NativeError as e:
             raise self._error(e) from None
         if value is None:
-            raise TypeError("only chat completion and message streams accumulate a final object")
+            raise TypeError("this stream folds into no final object")
         return Obj(value, self.meta)
+
+    def get_final_response(self) -> Obj:
+        """Reads the rest and returns the final Responses object (of `response.completed`)."""
+        return self._final()
 
     def get_final_completion(self) -> Obj:
         """Reads the rest and returns the whole chat completion (text and tool calls joined)."""
@@ -161,8 +165,11 @@ class AsyncStream(_Base):
         except _native.NativeError as e:
             raise self._error(e) from None
         if value is None:
-            raise TypeError("only chat completion and message streams accumulate a final object")
+            raise TypeError("this stream folds into no final object")
         return Obj(value, self.meta)
+
+    async def get_final_response(self) -> Obj:
+        return await self._final()
 
     async def get_final_completion(self) -> Obj:
         return await self._final()

@@ -6,7 +6,7 @@ pub mod check;
 pub mod matcher;
 pub mod run;
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use crate::common::Mock;
 
@@ -35,7 +35,12 @@ pub fn id(sc: &Value) -> &str {
 /// Runs one scenario against a freshly reset mock; returns its mismatches (none: it holds).
 pub async fn run(mock: &Mock, raw: &Value) -> Vec<String> {
     mock.reset().await;
+    // The built-in placeholders name the mock itself (redirect scenarios point at it).
     let mut vars = Map::new();
+    let url = reqwest::Url::parse(&mock.url).expect("the mock's URL");
+    vars.insert("mock_url".into(), json!(mock.url));
+    vars.insert("mock_host".into(), json!(url.host_str().unwrap_or("127.0.0.1")));
+    vars.insert("mock_port".into(), json!(url.port().map(|p| p.to_string()).unwrap_or_default()));
     if let Err(e) = run::setup(mock, raw["setup"].as_array().map_or(&[][..], Vec::as_slice), &mut vars).await {
         return vec![format!("setup: {e}")];
     }
