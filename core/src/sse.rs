@@ -4,6 +4,8 @@
 
 use std::collections::VecDeque;
 
+use bytes::Bytes;
+
 /// One dispatched event.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SseEvent {
@@ -45,6 +47,8 @@ pub struct Decoder {
     last_id: Option<String>,
     retry: Option<u64>,
     ready: VecDeque<SseEvent>,
+    /// The unread rest of a chunk given to [`Decoder::push`].
+    pending: Bytes,
 }
 
 impl Decoder {
@@ -61,24 +65,53 @@ impl Decoder {
             last_id: None,
             retry: None,
             ready: VecDeque::new(),
+            pending: Bytes::new(),
         }
     }
 
-    pub fn feed(&mut self, mut chunk: &[u8]) -> Result<(), LineTooLong> {
+    /// Decodes all of `chunk` now; its events wait in [`Decoder::next_event`].
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<(), LineTooLong> {
+        self.consume(chunk, false).map(|_| ())
+    }
+
+    /// Takes a chunk to decode lazily: [`Decoder::next_decoded`] reads events out of it one
+    /// at a time, so a burst of many events is never copied whole into a queue.
+    pub fn push(&mut self, chunk: Bytes) {
+        debug_assert!(self.pending.is_empty(), "push only once the previous chunk is read");
+        self.pending = chunk;
+    }
+
+    /// The next event: queued, or decoded from the pushed chunk; `None` when it needs more bytes.
+    pub fn next_decoded(&mut self) -> Result<Option<SseEvent>, LineTooLong> {
+        while self.ready.is_empty() && !self.pending.is_empty() {
+            let chunk = std::mem::take(&mut self.pending);
+            let used = self.consume(&chunk, true)?;
+            self.pending = chunk.slice(used..);
+        }
+        Ok(self.ready.pop_front())
+    }
+
+    /// Decodes from `chunk`, stopping after the first dispatched event when `one`; returns the
+    /// bytes used.
+    fn consume(&mut self, whole: &[u8], one: bool) -> Result<usize, LineTooLong> {
+        let mut chunk = whole;
         // An empty chunk must not forget a pending CR: its LF may come in the next one.
         if chunk.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
         if self.after_cr && chunk.first() == Some(&b'\n') {
             chunk = &chunk[1..];
         }
         self.after_cr = false;
         while !chunk.is_empty() {
-            match chunk.iter().position(|&b| b == b'\n' || b == b'\r') {
+            if one && !self.ready.is_empty() {
+                break;
+            }
+            match memchr::memchr2(b'\n', b'\r', chunk) {
                 None => {
                     self.line.extend_from_slice(chunk);
                     self.check_len()?;
-                    return Ok(());
+                    chunk = &[];
                 }
                 Some(pos) => {
                     let end = chunk[pos];
@@ -107,9 +140,10 @@ impl Decoder {
                 }
             }
         }
-        Ok(())
+        Ok(whole.len() - chunk.len())
     }
 
+    /// The next event already decoded by [`Decoder::feed`].
     pub fn next_event(&mut self) -> Option<SseEvent> {
         self.ready.pop_front()
     }
@@ -300,6 +334,15 @@ mod tests {
             }
             chunks.push(&bytes[last..]);
             let got = decode_all(&chunks);
+            let mut lazy = Decoder::new(1 << 16);
+            let mut lazily = vec![];
+            for c in &chunks {
+                lazy.push(Bytes::copy_from_slice(c));
+                while let Some(e) = lazy.next_decoded().unwrap() {
+                    lazily.push(e);
+                }
+            }
+            prop_assert_eq!(&lazily, &got, "pushed chunks decode as fed ones");
             prop_assert_eq!(got.len(), events.len());
             for (g, (name, lines)) in got.iter().zip(&events) {
                 prop_assert_eq!(&g.event, name);

@@ -161,9 +161,16 @@ impl State {
         if self.finished {
             return Some(None);
         }
-        let raw = self.decoder.next_event()?;
-        let step = interpret(sh.flavor, raw);
-        Some(self.step(sh, step))
+        match self.decoder.next_decoded() {
+            Ok(raw) => {
+                let step = interpret(sh.flavor, raw?);
+                Some(self.step(sh, step))
+            }
+            Err(e) => {
+                let msg = format!("an event is longer than the {} byte bound", e.limit);
+                Some(self.fail(sh, stream_error(StreamErrorKind::OversizedEvent, msg, Some(e.start), None)))
+            }
+        }
     }
 
     /// Takes in what the body gave; `Some` when that settles the read.
@@ -180,13 +187,11 @@ impl State {
                 Some(self.fail(sh, stream_error(StreamErrorKind::MissingTerminator, "the stream ended without its terminator".into(), None, None)))
             }
             Some(Err(e)) => Some(self.fail(sh, stream_error(StreamErrorKind::Interrupted, format!("the connection broke mid-stream: {e}"), None, None))),
-            Some(Ok(c)) => match self.decoder.feed(&c) {
-                Ok(()) => None,
-                Err(e) => {
-                    let msg = format!("an event is longer than the {} byte bound", e.limit);
-                    Some(self.fail(sh, stream_error(StreamErrorKind::OversizedEvent, msg, Some(e.start), None)))
-                }
-            },
+            // Decoded lazily, an event at a time, straight from the body's frame.
+            Some(Ok(c)) => {
+                self.decoder.push(c);
+                None
+            }
         }
     }
 
