@@ -121,3 +121,10 @@ def test_gpu_connect_passthrough(client, mock):
         assert "".join(s.text_stream).endswith("You said: Hi")
     with pytest.raises(TypeError, match="dict"):
         conn.request("POST", "v1/embeddings", json=["not", "an", "object"])
+    # A binary body comes back as the exact bytes; a percent-escape in the path goes out as given.
+    data = conn.request("GET", "files/weights%20v2.bin")
+    assert isinstance(data, bytes) and data == bytes(range(256)) * 2
+    assert mock.requests()[-1]["path"] == f"{base}/files/weights%20v2.bin"
+    with pytest.raises(el.InvalidRequestError) as info:
+        conn.request("GET", "v1/../../account/usage")
+    assert info.value.param == "path"

@@ -38,21 +38,44 @@ fn append(obj: &mut Value, field: &str, piece: &str) {
 /// argument deltas joined per choice and per tool-call index.
 #[derive(Debug, Default)]
 pub struct ChatAccumulator {
-    head: Map<String, Value>,
+    head: ChunkHead,
     choices: Vec<Value>,
+}
+
+/// What every chunk of a chat or completion stream may repeat (`id`, `created`, `model`,
+/// `system_fingerprint`, kept from the first chunk that has each) and the usage chunk.
+#[derive(Debug, Default)]
+struct ChunkHead {
+    fields: Map<String, Value>,
     usage: Option<Value>,
 }
 
-impl ChatAccumulator {
-    pub fn push(&mut self, chunk: &Value) {
+impl ChunkHead {
+    fn push(&mut self, chunk: &Value) {
         for k in ["id", "created", "model", "system_fingerprint"] {
-            if let Some(v) = chunk.get(k).filter(|v| !v.is_null()) {
-                self.head.insert(k.into(), v.clone());
+            if !self.fields.contains_key(k) {
+                if let Some(v) = chunk.get(k).filter(|v| !v.is_null()) {
+                    self.fields.insert(k.into(), v.clone());
+                }
             }
         }
         if let Some(u) = chunk.get("usage").filter(|u| !u.is_null()) {
             self.usage = Some(u.clone());
         }
+    }
+
+    fn finish(self, object: &str, choices: Vec<Value>) -> Value {
+        let mut v = Value::Object(self.fields);
+        v["object"] = json!(object);
+        v["choices"] = Value::Array(choices);
+        v["usage"] = self.usage.unwrap_or(Value::Null);
+        v
+    }
+}
+
+impl ChatAccumulator {
+    pub fn push(&mut self, chunk: &Value) {
+        self.head.push(chunk);
         for c in chunk.get("choices").and_then(Value::as_array).into_iter().flatten() {
             let i = c.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
             while self.choices.len() <= i {
@@ -97,11 +120,7 @@ impl ChatAccumulator {
     }
 
     pub fn finish(self) -> Value {
-        let mut v = Value::Object(self.head);
-        v["object"] = json!("chat.completion");
-        v["choices"] = Value::Array(self.choices);
-        v["usage"] = self.usage.unwrap_or(Value::Null);
-        v
+        self.head.finish("chat.completion", self.choices)
     }
 }
 
@@ -176,21 +195,13 @@ impl MessageAccumulator {
 /// Folds legacy `text_completion` chunks into one completion, text joined per choice.
 #[derive(Debug, Default)]
 pub struct CompletionAccumulator {
-    head: Map<String, Value>,
+    head: ChunkHead,
     choices: Vec<Value>,
-    usage: Option<Value>,
 }
 
 impl CompletionAccumulator {
     pub fn push(&mut self, chunk: &Value) {
-        for k in ["id", "created", "model", "system_fingerprint"] {
-            if let Some(v) = chunk.get(k).filter(|v| !v.is_null()) {
-                self.head.insert(k.into(), v.clone());
-            }
-        }
-        if let Some(u) = chunk.get("usage").filter(|u| !u.is_null()) {
-            self.usage = Some(u.clone());
-        }
+        self.head.push(chunk);
         for c in chunk.get("choices").and_then(Value::as_array).into_iter().flatten() {
             let i = c.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
             while self.choices.len() <= i {
@@ -208,11 +219,7 @@ impl CompletionAccumulator {
     }
 
     pub fn finish(self) -> Value {
-        let mut v = Value::Object(self.head);
-        v["object"] = json!("text_completion");
-        v["choices"] = Value::Array(self.choices);
-        v["usage"] = self.usage.unwrap_or(Value::Null);
-        v
+        self.head.finish("text_completion", self.choices)
     }
 }
 

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{Method, StatusCode, Uri};
+use axum::response::IntoResponse;
 use axum::Extension;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -292,6 +293,11 @@ pub async fn connect(
             super::chat::respond(&st, &ctx, &b, model, served)
         }
         ("GET", "v1/models") => ok(json!({"object": "list", "data": [{"id": served, "object": "model", "created": ids::unix_now(), "owned_by": "vllm"}]})),
+        // A binary file a workload serves: bytes 0..=255, twice, so byte-exact handling shows.
+        ("GET", p) if p.starts_with("files/") && p.ends_with(".bin") => {
+            let bytes: Vec<u8> = (0..512u32).map(|i| (i % 256) as u8).collect();
+            Ok(([(axum::http::header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
+        }
         _ => {
             let parsed: Value = serde_json::from_slice(&body).unwrap_or_else(|_| json!(String::from_utf8_lossy(&body)));
             ok(json!({"instance_id": id, "method": method.as_str(), "path": format!("/{path}"), "query": raw, "body": if body.is_empty() { Value::Null } else { parsed }}))
