@@ -55,6 +55,8 @@ class Op:
     body_schema: dict | None
     multipart: bool
     summary: str
+    # Body fields taken as positional arguments after the path parameters (`rename(id, name)`).
+    positional: list[str] = field(default_factory=list)
 
     @property
     def namespace(self) -> str:
@@ -67,6 +69,13 @@ class Op:
     @property
     def path_params(self) -> list[str]:
         return [p.name for p in self.params if p.where == "path"]
+
+    @property
+    def arguments(self) -> list[str]:
+        """Positional arguments in every language: path parameters, required query parameters,
+        then the table's `positional` body fields."""
+        query = [p.name for p in self.params if p.where == "query" and p.required]
+        return self.path_params + query + self.positional
 
     @property
     def sends_query(self) -> bool:
@@ -140,7 +149,8 @@ def operations(spec: dict | None = None, table: dict | None = None) -> list[Op]:
                     raise SystemExit(f"{oid}: unknown helper kind {h['kind']!r}")
                 helpers.append(Helper(h["place"], h["kind"], h.get("args", {}), h.get("item")))
             ops.append(Op(oid, http_method.upper(), path, e["place"], e["result"], e.get("response"), e.get("event"),
-                          helpers, params, body_schema, "multipart/form-data" in content, o.get("summary", "")))
+                          helpers, params, body_schema, "multipart/form-data" in content, o.get("summary", ""),
+                          e.get("positional", [])))
     extra = set(entries) - {op.id for op in ops}
     if extra:
         raise SystemExit(f"spec/surface.toml names operations the spec lacks: {sorted(extra)}")

@@ -12,7 +12,8 @@ from ._jobs import AsyncJob, Job
 from ._models import Obj, wrap
 from ._pagination import AsyncPager, SyncPager
 from . import _resources as _r
-from ._resources import NAMESPACES, as_query, native_options, split_params
+from ._resource import as_query, native_options, split_params
+from ._resources import NAMESPACES
 from ._streaming import AsyncSpeechStream, AsyncStream, SpeechStream, Stream
 
 _SETTINGS = ("api_key", "base_url", "timeout", "connect_timeout", "stream_idle_timeout", "max_retries", "default_headers", "user_agent")
