@@ -238,9 +238,9 @@ async fn templates_search_answer_detect_analysis() {
     let m = common::mock();
     let c = m.client();
     assert!(c.templates().list(json!({"featured": true})).await.unwrap()["template_count"].as_u64().unwrap() >= 2);
-    assert_eq!(c.templates().get("action-hero").await.unwrap()["modality"], "video");
-    assert_eq!(c.images().templates().get("background-swap").await.unwrap()["modality"], "image");
-    assert!(matches!(c.images().templates().get("baseball-stadium").await, Err(Error::Api(e)) if e.status == 404));
+    assert_eq!(c.templates().retrieve("action-hero").await.unwrap()["modality"], "video");
+    assert_eq!(c.images().templates().retrieve("background-swap").await.unwrap()["modality"], "image");
+    assert!(matches!(c.images().templates().retrieve("baseball-stadium").await, Err(Error::Api(e)) if e.status == 404));
     assert_eq!(c.videos().templates().list(json!({"category": "viral"})).await.unwrap()["data"][0]["slug"], "baseball-stadium");
     assert_eq!(c.search().create(json!({"model": "tavily-search", "query": "crdt", "max_results": 3})).await.unwrap()["results"].as_array().unwrap().len(), 3);
     assert!(c.answer().create(json!({"model": "exa-answer", "query": "eclipse"})).await.unwrap()["citations"].is_array());
@@ -301,7 +301,7 @@ async fn pagination_walks_every_page_lazily() {
     assert_eq!(n, 120);
     let one = c.playground().conversations().retrieve("conv_0003").await.unwrap();
     assert!(one["messages"].as_array().unwrap().len() >= 2);
-    assert_eq!(c.account().usage().page(json!({"limit": 5})).await.unwrap().data.len(), 5);
+    assert_eq!(c.account().usage().retrieve(json!({"limit": 5})).await.unwrap().data.len(), 5);
     assert!(c.account().usage().list(json!(["not", "an", "object"])).is_err());
 }
 
@@ -310,10 +310,10 @@ async fn gpu_and_hosted_agents() {
     let m = common::mock();
     let c = m.client();
     assert!(c.gpu().catalog().list().await.unwrap()["data"].as_array().unwrap().len() >= 4);
-    assert_eq!(c.gpu().catalog().get("rtx-4090").await.unwrap()["vram_gb"], 24);
+    assert_eq!(c.gpu().catalog().retrieve("rtx-4090").await.unwrap()["vram_gb"], 24);
     let inst = c.gpu().instances().options(RequestOptions::new().header("x-mock-job-ms", "100")).create(json!({"gpu_slug": "rtx-4090", "hf_id": "Qwen/Qwen2.5-7B-Instruct"})).await.unwrap();
     tokio::time::sleep(Duration::from_millis(150)).await;
-    assert_eq!(c.gpu().instances().get(&inst.id).await.unwrap().status, "running");
+    assert_eq!(c.gpu().instances().retrieve(&inst.id).await.unwrap().status, "running");
     let conn = c.gpu().connect(&inst.id);
     let chat = conn.chat(json!({"model": "served", "messages": user("hi")})).await.unwrap();
     assert_eq!(chat.model, "Qwen/Qwen2.5-7B-Instruct");
@@ -352,7 +352,7 @@ async fn gpu_and_hosted_agents() {
     assert_eq!(i.mcp().list(&id).await.unwrap()["servers"][0]["name"], "docs");
     i.mcp().remove(&id, "docs").await.unwrap();
     assert_eq!(i.action(&id, "stop").await.unwrap().status, "stopped");
-    assert_eq!(i.get(&id).await.unwrap().status, "stopped");
+    assert_eq!(i.retrieve(&id).await.unwrap().status, "stopped");
     assert_eq!(i.list().await.unwrap()["instances"].as_array().unwrap().len(), 1);
     i.delete(&id).await.unwrap();
 }

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::{namespace, Base};
 use crate::client::Client;
 use crate::error::Result;
-use crate::job::{Job, WaitOptions};
+use crate::job::Job;
 use crate::pagination::Pager;
 use crate::reply::Reply;
 use crate::types::{Model, ModelList, UsagePage};
@@ -70,7 +70,7 @@ impl Account {
 
 impl Usage {
     /// One page (`limit`, `before`, `from`, `to`, `source`, `model`, `status`).
-    pub async fn page(&self, query: Value) -> Result<Reply<UsagePage>> {
+    pub async fn retrieve(&self, query: Value) -> Result<Reply<UsagePage>> {
         self.base.typed(id::RETRIEVE_ACCOUNT_USAGE, self.base.query(query)?).await
     }
 
@@ -91,10 +91,6 @@ impl Conversations {
         Ok(Pager::new(self.base.client.clone(), id::LIST_PLAYGROUND_CONVERSATIONS, self.base.query(query)?))
     }
 
-    pub async fn page(&self, query: Value) -> Result<Reply<Value>> {
-        self.base.value(id::LIST_PLAYGROUND_CONVERSATIONS, self.base.query(query)?).await
-    }
-
     pub async fn retrieve(&self, id: &str) -> Result<Reply<Value>> {
         self.base.value(id::RETRIEVE_PLAYGROUND_CONVERSATION, self.base.args().path("conversation_id", id)).await
     }
@@ -106,18 +102,19 @@ impl Jobs {
         self.base.value(id::LIST_JOBS, self.base.query(query)?).await
     }
 
-    /// A handle to job `id`, refreshed.
-    pub async fn retrieve(&self, id: &str) -> Result<Job> {
-        let job = Job::attach(&self.base.client, id);
-        job.refresh().await?;
-        Ok(job)
+    /// Job `id`'s state (`status`, `progress`, `result` or `error`). An id the gateway does not
+    /// know is its not-found error.
+    pub async fn retrieve(&self, id: &str) -> Result<Reply<Value>> {
+        self.base.value(id::RETRIEVE_JOB, self.base.args().path("job_id", id)).await
     }
 
-    pub async fn cancel(&self, id: &str) -> Result<Value> {
-        Job::attach(&self.base.client, id).cancel().await
+    /// Best-effort cancel; a finished job is left as it is.
+    pub async fn cancel(&self, id: &str) -> Result<Reply<Value>> {
+        self.base.value(id::CANCEL_JOB, self.base.args().path("job_id", id)).await
     }
 
-    pub async fn wait(&self, id: &str, opts: WaitOptions) -> Result<Value> {
-        Job::attach(&self.base.client, id).wait(opts).await
+    /// A waitable handle for job `id` (created elsewhere, or earlier).
+    pub fn handle(&self, id: &str) -> Job {
+        Job::attach(&self.base.client, id)
     }
 }

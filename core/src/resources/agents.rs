@@ -64,8 +64,33 @@ impl Agents {
         self.base.value(id::RUN_AGENT, self.base.body(body)?).await
     }
 
+    /// Task `task_id`'s state (`status`, `output`, `artifacts`, `usage`).
+    pub async fn retrieve(&self, task_id: &str) -> Result<Reply<AgentTaskState>> {
+        self.task(task_id).status().await
+    }
+
+    /// The task's messages so far (its intermediate reasoning).
+    pub async fn messages(&self, task_id: &str) -> Result<Reply<Value>> {
+        self.task(task_id).messages().await
+    }
+
+    /// Stops the task; partial work is still billed.
+    pub async fn stop(&self, task_id: &str) -> Result<Reply<Value>> {
+        self.task(task_id).stop().await
+    }
+
+    /// Sends a follow-up message to a running task.
+    pub async fn follow_up(&self, task_id: &str, model: &str, input: &str) -> Result<Reply<Value>> {
+        self.task(task_id).follow_up(model, input).await
+    }
+
+    /// Polls until the task is `completed`, `failed` or `stopped`; `failed` is an error.
+    pub async fn wait(&self, task_id: &str, opts: WaitOptions) -> Result<AgentTaskState> {
+        self.task(task_id).wait(opts).await
+    }
+
     /// A handle for an existing task.
-    pub fn task(&self, id: impl Into<String>) -> AgentTask {
+    fn task(&self, id: impl Into<String>) -> AgentTask {
         AgentTask { base: self.base.clone(), id: id.into() }
     }
 }

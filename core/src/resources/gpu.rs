@@ -50,7 +50,7 @@ impl GpuCatalog {
         self.base.value(id::LIST_GPU_TYPES, self.base.args()).await
     }
 
-    pub async fn get(&self, slug: &str) -> Result<Reply<Value>> {
+    pub async fn retrieve(&self, slug: &str) -> Result<Reply<Value>> {
         self.base.value(id::GET_GPU_TYPE, self.base.args().path("slug", slug)).await
     }
 }
@@ -71,7 +71,7 @@ impl GpuInstances {
         instance(self.base.value(id::DEPLOY_GPU_INSTANCE, self.base.body(body)?).await?)
     }
 
-    pub async fn get(&self, id: &str) -> Result<Reply<GpuInstance>> {
+    pub async fn retrieve(&self, id: &str) -> Result<Reply<GpuInstance>> {
         instance(self.base.value(id::GET_GPU_INSTANCE, self.base.args().path("instance_id", id)).await?)
     }
 
@@ -82,6 +82,18 @@ impl GpuInstances {
     /// `stop`, `start` or `refresh`.
     pub async fn action(&self, id: &str, action: &str) -> Result<Reply<GpuInstance>> {
         instance(self.base.value(id::ACTION_GPU_INSTANCE, self.base.args().path("instance_id", id).path("action", action)).await?)
+    }
+
+    pub async fn stop(&self, id: &str) -> Result<Reply<GpuInstance>> {
+        self.action(id, "stop").await
+    }
+
+    pub async fn start(&self, id: &str) -> Result<Reply<GpuInstance>> {
+        self.action(id, "start").await
+    }
+
+    pub async fn refresh(&self, id: &str) -> Result<Reply<GpuInstance>> {
+        self.action(id, "refresh").await
     }
 }
 

@@ -65,7 +65,7 @@ impl AgentInstances {
         agent(self.base.value(id::CREATE_HOSTED_AGENT_INSTANCE, self.base.body(body)?).await?)
     }
 
-    pub async fn get(&self, id: &str) -> Result<Reply<HostedAgent>> {
+    pub async fn retrieve(&self, id: &str) -> Result<Reply<HostedAgent>> {
         agent(self.base.value(id::GET_HOSTED_AGENT_INSTANCE, self.on(id)).await?)
     }
 
@@ -80,6 +80,18 @@ impl AgentInstances {
     /// `start`, `stop`, `restart` or `refresh`.
     pub async fn action(&self, id: &str, action: &str) -> Result<Reply<HostedAgent>> {
         agent(self.base.value(id::ACTION_HOSTED_AGENT_INSTANCE, self.on(id).path("action", action)).await?)
+    }
+
+    pub async fn start(&self, id: &str) -> Result<Reply<HostedAgent>> {
+        self.action(id, "start").await
+    }
+
+    pub async fn stop(&self, id: &str) -> Result<Reply<HostedAgent>> {
+        self.action(id, "stop").await
+    }
+
+    pub async fn restart(&self, id: &str) -> Result<Reply<HostedAgent>> {
+        self.action(id, "restart").await
     }
 
     /// Sends chat `messages` to the agent.

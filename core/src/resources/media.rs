@@ -116,7 +116,7 @@ impl TemplateFamily {
         self.base.value(family_ops(self.video).0, self.base.query(query)?).await
     }
 
-    pub async fn get(&self, slug: &str) -> Result<Reply<Value>> {
+    pub async fn retrieve(&self, slug: &str) -> Result<Reply<Value>> {
         self.base.value(family_ops(self.video).1, self.base.args().path("slug", slug)).await
     }
 }
@@ -141,7 +141,7 @@ impl Templates {
         self.base.value(id::LIST_GENERATION_TEMPLATES, self.base.query(query)?).await
     }
 
-    pub async fn get(&self, slug: &str) -> Result<Reply<Value>> {
+    pub async fn retrieve(&self, slug: &str) -> Result<Reply<Value>> {
         self.base.value(id::GET_GENERATION_TEMPLATE, self.base.args().path("slug", slug)).await
     }
 }
