@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MOCK := target/debug/empirio-mock
 
-.PHONY: demo test build venv python bench-mock bench-python fuzz
+.PHONY: demo test build venv python bench-mock bench-python bench-core fuzz
 
 ## Start the mock gateway and call it: raw HTTP first, then each SDK's examples.
 demo: build python
@@ -60,3 +60,7 @@ fuzz:
 	    || failed="$$failed $$t"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz: crashes in:$$failed (inputs in fuzz/artifacts/)"; exit 1; fi
+
+## The core's stream readers against raw reqwest and serde_json::Value, release build (not part of `make test`).
+bench-core:
+	$(CARGO) bench -p empiriolabs --bench stream -- --chunks 1000000 --rounds 3

@@ -4,7 +4,6 @@ use crate::operations::id;
 use serde_json::Value;
 
 use super::{namespace, Base};
-use crate::accumulate::{text_delta, ChatAccumulator, MessageAccumulator};
 use crate::client::Client;
 use crate::error::Result;
 use crate::reply::Reply;
@@ -95,49 +94,30 @@ impl ChatCompletions {
     /// # Ok(()) }
     /// ```
     pub async fn stream(&self, body: impl Into<Value>) -> Result<ChatStream> {
-        Ok(ChatStream { inner: self.base.stream(id::CREATE_CHAT_COMPLETION, self.base.body(body.into())?).await?, acc: ChatAccumulator::default() })
+        Ok(ChatStream { inner: self.base.stream(id::CREATE_CHAT_COMPLETION, self.base.body(body.into())?).await? })
     }
 }
 
-/// A streamed chat completion: chunks, text only, or the final accumulated completion.
+/// A streamed chat completion: chunks, text only, or the final accumulated completion (folded
+/// once, by the stream itself).
 #[derive(Debug)]
 pub struct ChatStream {
     inner: EventStream,
-    acc: ChatAccumulator,
 }
 
 impl ChatStream {
     pub async fn next(&mut self) -> Option<Result<ChatCompletionChunk>> {
-        let ev = match self.inner.next().await? {
-            Ok(ev) => ev,
-            Err(e) => return Some(Err(e)),
-        };
-        self.acc.push(&ev.data);
-        Some(ev.parse())
+        Some(self.inner.next().await?.and_then(|ev| ev.parse()))
     }
 
     /// The next non-empty piece of text.
     pub async fn next_text(&mut self) -> Option<Result<String>> {
-        loop {
-            match self.inner.next().await? {
-                Err(e) => return Some(Err(e)),
-                Ok(ev) => {
-                    self.acc.push(&ev.data);
-                    if let Some(t) = text_delta(self.inner.flavor(), &ev.data).filter(|t| !t.is_empty()) {
-                        return Some(Ok(t.to_string()));
-                    }
-                }
-            }
-        }
+        self.inner.next_text().await
     }
 
     /// Reads the rest and returns the whole completion (text and tool calls joined).
-    pub async fn final_completion(mut self) -> Result<ChatCompletion> {
-        while let Some(c) = self.next().await {
-            c?;
-        }
-        let v = self.acc.finish();
-        serde_json::from_value(v.clone()).map_err(|e| crate::Error::decode(e.to_string(), v.to_string().as_bytes()))
+    pub async fn final_completion(self) -> Result<ChatCompletion> {
+        folded(self.inner.final_value().await?)
     }
 
     pub fn events(&mut self) -> &mut EventStream {
@@ -185,7 +165,7 @@ impl Messages {
     }
 
     pub async fn stream(&self, body: impl Into<Value>) -> Result<MessageStream> {
-        Ok(MessageStream { inner: self.base.stream(id::CREATE_MESSAGE, self.base.body(body.into())?).await?, acc: MessageAccumulator::default() })
+        Ok(MessageStream { inner: self.base.stream(id::CREATE_MESSAGE, self.base.body(body.into())?).await? })
     }
 }
 
@@ -193,7 +173,6 @@ impl Messages {
 #[derive(Debug)]
 pub struct MessageStream {
     inner: EventStream,
-    acc: MessageAccumulator,
 }
 
 impl MessageStream {
@@ -203,37 +182,26 @@ impl MessageStream {
     }
 
     pub async fn next(&mut self) -> Option<Result<StreamEvent>> {
-        let ev = self.inner.next().await?;
-        if let Ok(e) = &ev {
-            self.acc.push(&e.data);
-        }
-        Some(ev)
+        self.inner.next().await
     }
 
     pub async fn next_text(&mut self) -> Option<Result<String>> {
-        loop {
-            match self.next().await? {
-                Err(e) => return Some(Err(e)),
-                Ok(ev) => {
-                    if let Some(t) = text_delta(self.inner.flavor(), &ev.data) {
-                        return Some(Ok(t.to_string()));
-                    }
-                }
-            }
-        }
+        self.inner.next_text().await
     }
 
-    pub async fn final_message(mut self) -> Result<Message> {
-        while let Some(e) = self.next().await {
-            e?;
-        }
-        let v = self.acc.finish();
-        serde_json::from_value(v.clone()).map_err(|e| crate::Error::decode(e.to_string(), v.to_string().as_bytes()))
+    pub async fn final_message(self) -> Result<Message> {
+        folded(self.inner.final_value().await?)
     }
 
     pub fn close(&mut self) {
         self.inner.close()
     }
+}
+
+/// The typed form of a stream's fold.
+fn folded<T: serde::de::DeserializeOwned>(v: Option<Value>) -> Result<T> {
+    let v = v.unwrap_or(Value::Null);
+    serde_json::from_value(v.clone()).map_err(|e| crate::Error::decode(e.to_string(), v.to_string().as_bytes()))
 }
 
 impl EmbeddingsApi {
