@@ -118,6 +118,21 @@ async fn raw_lines(url: &str, path: &str, body: &Value, mut on_line: impl FnMut(
     }
 }
 
+/// The joined text of a stream read the way bindings read it: `next_batch`, then each event's text.
+async fn batched_text(client: &Client, op: &str, body: Value) -> String {
+    let s = client.stream(op, CallArgs::new().json(body)).await.unwrap();
+    let mut text = String::new();
+    loop {
+        let batch = s.next_batch(256).await.unwrap();
+        if batch.is_empty() {
+            return text;
+        }
+        for ev in &batch {
+            text.push_str(ev.text().unwrap_or(""));
+        }
+    }
+}
+
 struct Row {
     name: &'static str,
     rates: Vec<f64>,
@@ -199,18 +214,7 @@ async fn main() {
         record(&mut rows, t, chunks);
 
         let t = Instant::now();
-        let s = client.stream(id::CREATE_CHAT_COMPLETION, CallArgs::new().json(chat())).await.unwrap();
-        let mut text = String::new();
-        loop {
-            let batch = s.next_batch(256).await.unwrap();
-            if batch.is_empty() {
-                break;
-            }
-            for ev in &batch {
-                text.push_str(ev.text().unwrap_or(""));
-            }
-        }
-        assert_eq!(text, openai_text);
+        assert_eq!(batched_text(&client, id::CREATE_CHAT_COMPLETION, chat()).await, openai_text);
         record(&mut rows, t, chunks);
 
         let t = Instant::now();
@@ -239,18 +243,7 @@ async fn main() {
         record(&mut rows, t, chunks);
 
         let t = Instant::now();
-        let s = client.stream(id::CREATE_MESSAGE, CallArgs::new().json(message())).await.unwrap();
-        let mut text = String::new();
-        loop {
-            let batch = s.next_batch(256).await.unwrap();
-            if batch.is_empty() {
-                break;
-            }
-            for ev in &batch {
-                text.push_str(ev.text().unwrap_or(""));
-            }
-        }
-        assert_eq!(text, anthropic_text);
+        assert_eq!(batched_text(&client, id::CREATE_MESSAGE, message()).await, anthropic_text);
         record(&mut rows, t, chunks);
     }
 

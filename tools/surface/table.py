@@ -25,12 +25,11 @@ class Param:
     schema: dict
 
 
-@dataclass
-class Helper:
+class Placed:
+    """Something with a `place`: `hosted_agents.instances.rename` is method `rename` of namespace
+    `hosted_agents.instances`."""
+
     place: str
-    kind: str
-    args: dict = field(default_factory=dict)
-    item: str | None = None
 
     @property
     def namespace(self) -> str:
@@ -42,7 +41,15 @@ class Helper:
 
 
 @dataclass
-class Op:
+class Helper(Placed):
+    place: str
+    kind: str
+    args: dict = field(default_factory=dict)
+    item: str | None = None
+
+
+@dataclass
+class Op(Placed):
     id: str
     http_method: str
     path: str
@@ -57,14 +64,6 @@ class Op:
     summary: str
     # Body fields taken as positional arguments after the path parameters (`rename(id, name)`).
     positional: list[str] = field(default_factory=list)
-
-    @property
-    def namespace(self) -> str:
-        return self.place.rsplit(".", 1)[0]
-
-    @property
-    def method(self) -> str:
-        return self.place.rsplit(".", 1)[1]
 
     @property
     def path_params(self) -> list[str]:
