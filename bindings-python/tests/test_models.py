@@ -33,7 +33,7 @@ def test_obj_conversion_and_repr(client):
     assert json.loads(r.to_json()) == r.to_dict() and "\n  " in r.to_json()
     assert json.loads(r.to_json(indent=None)) == json.loads(r.to_json())
     text = repr(r)
-    assert text.startswith('Obj({"choices"') and HELLO in text
+    assert text.startswith('ChatCompletion({"choices"') and HELLO in text
     big = el.Obj({"x": "y" * 1000})
     assert len(repr(big)) < 420 and repr(big).endswith("…)")
     assert r == r.to_dict() and r == el.Obj(r.to_dict())

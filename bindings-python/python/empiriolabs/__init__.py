@@ -7,8 +7,8 @@
 import atexit as _atexit
 import os as _os
 
-from . import _native
-from ._client import APIResponse, AsyncEmpirioLabs, EmpirioLabs, Page
+from . import _native, types
+from ._client import APIResponse, AsyncEmpirioLabs, EmpirioLabs
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -33,9 +33,11 @@ from ._errors import (
     StreamError,
     UnprocessableEntityError,
 )
-from ._jobs import AsyncJob, Job
-from ._models import Obj
-from ._streaming import AsyncStream, SpeechStream, Stream
+from ._headers import Headers
+from ._jobs import AsyncJob, Job, JobProgress
+from ._models import Obj, ObjList, Page
+from ._pagination import AsyncPager, SyncPager
+from ._streaming import AsyncSpeechStream, AsyncStream, AsyncStreamContext, SpeechStream, Stream
 
 __version__ = _native.__version__
 
@@ -46,7 +48,8 @@ if hasattr(_os, "register_at_fork"):
 _atexit.register(_native.shutdown)
 
 __all__ = [
-    "EmpirioLabs", "AsyncEmpirioLabs", "APIResponse", "Page", "Obj", "Stream", "AsyncStream", "SpeechStream", "Job", "AsyncJob",
+    "EmpirioLabs", "AsyncEmpirioLabs", "APIResponse", "Page", "Obj", "ObjList", "Headers", "Stream", "AsyncStream", "SpeechStream",
+    "AsyncSpeechStream", "AsyncStreamContext", "Job", "AsyncJob", "JobProgress", "SyncPager", "AsyncPager", "types",
     "EmpirioLabsError", "ConfigurationError", "InvalidRequestError", "APIError", "APIStatusError", "BadRequestError",
     "AuthenticationError", "InsufficientCreditsError", "PermissionDeniedError", "NotFoundError", "ConflictError",
     "UnprocessableEntityError", "RateLimitError", "InternalServerError", "APIConnectionError", "APITimeoutError",

@@ -2,42 +2,60 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping, Optional
+
+from ._headers import Headers
 
 
 class EmpirioLabsError(Exception):
-    """Base of every exception this package raises."""
+    """Base of every exception this package raises; `message` is its text."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(message)
+        self.message = message
 
 
 class ConfigurationError(EmpirioLabsError):
-    """The client cannot make the call as configured (for example, no API key)."""
+    """The client cannot make the call as configured (for example, no API key, or it is closed)."""
 
 
 class InvalidRequestError(EmpirioLabsError, ValueError):
-    """An argument is invalid; raised before any request is sent. `param` names it."""
+    """An argument is invalid; raised before any request is sent. `param` names it and `code`
+    says what is wrong (`missing_required_parameter`, `invalid_value`, ...), as the gateway
+    would; `status_code`, `request_id` and `body` are `None`, as no request was made."""
 
-    def __init__(self, message: str, param: str | None = None):
+    status_code: Optional[int] = None
+    type: Optional[str] = "invalid_request_error"
+    request_id: Optional[str] = None
+    body: Any = None
+
+    def __init__(self, message: str, param: Optional[str] = None, code: Optional[str] = None):
         super().__init__(message)
         self.param = param
+        self.code = code
+        self.headers = Headers()
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.message, self.param, self.code))
 
 
 class APIError(EmpirioLabsError):
     """An error about a call: carries status, type, code, param, message, request_id and body."""
 
-    def __init__(self, message: str, *, status_code: int | None = None, type: str | None = None, code: str | None = None,
-                 param: str | None = None, request_id: str | None = None, body: Any = None, headers: dict | None = None):
+    def __init__(self, message: str, *, status_code: Optional[int] = None, type: Optional[str] = None, code: Optional[str] = None,
+                 param: Optional[str] = None, request_id: Optional[str] = None, body: Any = None,
+                 headers: Optional[Mapping[str, str]] = None):
         super().__init__(message)
-        self.message = message
         self.status_code = status_code
         self.type = type
         self.code = code
         self.param = param
         self.request_id = request_id
         self.body = body
-        self.headers = headers or {}
+        self.headers = headers if isinstance(headers, Headers) else Headers(headers)
 
     @property
-    def status(self) -> int | None:
+    def status(self) -> Optional[int]:
         return self.status_code
 
 
@@ -137,7 +155,9 @@ def from_native(exc: BaseException) -> EmpirioLabsError:
     if cls is ConfigurationError:
         return ConfigurationError(message)
     if cls is InvalidRequestError:
-        return InvalidRequestError(message, param=f.get("param"))
+        # The gateway's codes for what it would have answered.
+        code = f.get("code") or ("missing_required_parameter" if "is required" in message else "invalid_value")
+        return InvalidRequestError(message, param=f.get("param"), code=code)
     body = f.get("body")
     e = cls(message, status_code=f.get("status"), type=f.get("type"), code=f.get("code"), param=f.get("param"),
             request_id=f.get("request_id"), headers=f.get("headers"), body=_parse(body) if body is not None else None)

@@ -1,18 +1,44 @@
 """Response objects: attribute and item access over the dicts the native layer builds, without
-copying them or building an object tree up front."""
+copying them or building an object tree up front.
+
+`Obj` is a read-only view of one JSON object. The typed classes of `_types` (generated from the
+spec) subclass it and declare their fields: a declared field that the JSON omits reads as `None`,
+and a nested object or list comes back in its declared class, built when it is read. A declared
+field wins over the dict-like helpers (`get`, `keys`, `items`, `values`): on a type with an
+`items` field, `obj.items` is the field, and `Obj.items(obj)` (or `obj.to_dict().items()`) the
+helper.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from typing import (TYPE_CHECKING, Any, ClassVar, Dict, Generic, ItemsView, Iterator, KeysView, List, Mapping, Optional,
+                    Sequence, TypeVar, ValuesView, Union, overload)
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+_new = object.__new__
 
 
 def wrap(value: Any) -> Any:
-    if type(value) is dict:
-        return Obj(value)
-    if type(value) is list:
-        return ObjList(value)
+    """An untyped JSON value as the package hands it out: objects as `Obj`, arrays as `ObjList`."""
+    t = type(value)
+    if t is dict:
+        o = _new(Obj)
+        _set_data(o, value)
+        _set_meta(o, None)
+        return o
+    if t is list:
+        return _list(value, wrap, None)
     return value
+
+
+def _make(cls: Any, data: Any, meta: Any = None) -> Any:
+    o = _new(cls)
+    _set_data(o, data)
+    _set_meta(o, meta)
+    return o
 
 
 class Obj:
@@ -24,18 +50,40 @@ class Obj:
     """
 
     __slots__ = ("_data", "_meta")
+    # Declared field -> how its value is wrapped (`_bind` fills it for the generated classes).
+    _fields: ClassVar[Dict[str, Any]] = {}
+    _data: Dict[str, Any]
+    _meta: Optional[Dict[str, Any]]
 
-    def __init__(self, data: dict, meta: dict | None = None):
-        object.__setattr__(self, "_data", data)
-        object.__setattr__(self, "_meta", meta)
+    def __init__(self, data: Dict[str, Any], meta: Optional[Dict[str, Any]] = None):
+        _set_data(self, data)
+        _set_meta(self, meta)
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return wrap(self._data[name])
-        except KeyError:
-            raise AttributeError(f"{type(self).__name__} has no field {name!r}; fields: {', '.join(self._data)}") from None
+    if not TYPE_CHECKING:
+        # Hidden from type checkers, so that a misspelt field of a typed class is reported.
+        def __getattr__(self, name: str) -> Any:
+            if name == "_data":  # not set yet: never look it up in itself
+                raise AttributeError(name)
+            data = self._data
+            try:
+                v = data[name]
+            except KeyError:
+                pass
+            else:
+                t = type(v)
+                if t is dict:
+                    o = _new(Obj)
+                    _set_data(o, v)
+                    _set_meta(o, None)
+                    return o
+                return _list(v, wrap, None) if t is list else v
+            names = list(data) + [f for f in type(self)._fields if f not in data]
+            raise AttributeError(f"{type(self).__name__} has no field {name!r}; fields: {', '.join(names)}") from None
 
     def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("response objects are read-only; use to_dict() for a mutable copy")
+
+    def __delattr__(self, name: str) -> None:
         raise AttributeError("response objects are read-only; use to_dict() for a mutable copy")
 
     def __getitem__(self, key: str) -> Any:
@@ -55,28 +103,40 @@ class Obj:
             return self._data == other._data
         return self._data == other
 
-    def __dir__(self):
-        return list(self._data) + ["to_dict", "to_json", "get", "keys", "items", "values", "request_id"]
+    __hash__ = None  # type: ignore[assignment]
+
+    def __dir__(self) -> List[str]:
+        declared = [f for f in type(self)._fields if f not in self._data]
+        return list(self._data) + declared + ["to_dict", "to_json", "get", "keys", "items", "values", "request_id"]
 
     def get(self, key: str, default: Any = None) -> Any:
-        return wrap(self._data.get(key, default))
+        """The field `key` (wrapped as attribute access would), or `default` when it is absent."""
+        if key not in self._data:
+            return default
+        field = getattr(type(self), key, None) if key in type(self)._fields else None
+        return field.__get__(self) if isinstance(field, _Field) else wrap(self._data[key])
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         return self._data.keys()
 
-    def items(self):
+    def items(self) -> ItemsView[str, Any]:
         return self._data.items()
 
-    def values(self):
+    def values(self) -> ValuesView[Any]:
         return self._data.values()
 
     @property
-    def request_id(self) -> str | None:
+    def request_id(self) -> Optional[str]:
         """The gateway's request id for the call that returned this object."""
-        return (self._meta or {}).get("request_id") or (self._data.get("request_id") if isinstance(self._data.get("request_id"), str) else None)
+        rid = (self._meta or {}).get("request_id")
+        if rid:
+            return str(rid)
+        inline = self._data.get("request_id")
+        return inline if isinstance(inline, str) else None
 
-    def to_dict(self) -> dict:
-        return json.loads(json.dumps(self._data))
+    def to_dict(self) -> Dict[str, Any]:
+        """A deep, mutable copy of the JSON."""
+        return json.loads(json.dumps(self._data))  # type: ignore[no-any-return]
 
     def to_json(self, **kwargs: Any) -> str:
         kwargs.setdefault("indent", 2)
@@ -88,19 +148,280 @@ class Obj:
             text = text[:400] + "…"
         return f"{type(self).__name__}({text})"
 
-    def __reduce__(self):
-        return (Obj, (self._data, self._meta))
+    def __reduce__(self) -> Any:
+        return (type(self), (self._data, self._meta))
 
 
-class ObjList(list):
-    """A JSON array whose objects come back as `Obj`."""
+_set_data = Obj._data.__set__  # type: ignore[attr-defined]
+_set_meta = Obj._meta.__set__  # type: ignore[attr-defined]
+
+
+class ObjList(Sequence[T_co]):
+    """A JSON array, read-only: items come back wrapped (objects as their class) when read, and
+    the array itself is never copied. A slice is a plain `list` of wrapped items."""
+
+    __slots__ = ("_items", "_conv", "_cls")
+    _items: List[Any]
+    _conv: Any
+    _cls: Any
+
+    def __init__(self, items: List[Any], conv: Any = None):
+        self._items = items
+        self._conv = conv or wrap
+        self._cls = conv.cls if type(conv) is _Cls else None
+
+    @overload
+    def __getitem__(self, i: int) -> T_co: ...
+    @overload
+    def __getitem__(self, i: slice) -> List[T_co]: ...
+
+    def __getitem__(self, i: Union[int, slice]) -> Any:
+        v = self._items[i]
+        if type(v) is dict:
+            cls = self._cls
+            if cls is not None:
+                o = _new(cls)
+                _set_data(o, v)
+                _set_meta(o, None)
+                return o
+        elif type(i) is slice:
+            return [self._conv(x) for x in v]
+        return self._conv(v)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[T_co]:
+        return map(self._conv, self._items)
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ObjList):
+            return self._items == other._items
+        if isinstance(other, (list, tuple)):
+            return len(self._items) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def to_list(self) -> List[Any]:
+        """A deep, mutable copy of the JSON."""
+        return json.loads(json.dumps(self._items))  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        text = json.dumps(self._items, ensure_ascii=False)
+        if len(text) > 400:
+            text = text[:400] + "…"
+        return f"ObjList({text})"
+
+    def __reduce__(self) -> Any:
+        return (ObjList, (self._items, None if self._conv is wrap else self._conv))
+
+
+_set_items = ObjList._items.__set__  # type: ignore[attr-defined]
+_set_conv = ObjList._conv.__set__  # type: ignore[attr-defined]
+_set_cls = ObjList._cls.__set__  # type: ignore[attr-defined]
+
+
+def _list(items: List[Any], conv: Any, cls: Any) -> Any:
+    o = _new(ObjList)
+    _set_items(o, items)
+    _set_conv(o, conv)
+    _set_cls(o, cls)
+    return o
+
+
+# ── How a declared field's value is wrapped ──────────────────────────────────
+# Each is a small picklable callable from a JSON value to what attribute access returns.
+
+class _Cls:
+    """A JSON object as `cls`; anything else as it is."""
+
+    __slots__ = ("cls",)
+
+    def __init__(self, cls: type):
+        self.cls = cls
+
+    def __call__(self, v: Any) -> Any:
+        if type(v) is dict:
+            o = _new(self.cls)
+            _set_data(o, v)
+            _set_meta(o, None)
+            return o
+        return wrap(v)
+
+    def __reduce__(self) -> Any:
+        return (_Cls, (self.cls,))
+
+
+class _ListOf:
+    """A JSON array whose items are wrapped by `item`."""
+
+    __slots__ = ("item",)
+
+    def __init__(self, item: Any):
+        self.item = item
+
+    def __call__(self, v: Any) -> Any:
+        if type(v) is list:
+            item = self.item
+            return _list(v, item, item.cls if type(item) is _Cls else None)
+        return wrap(v)
+
+    def __reduce__(self) -> Any:
+        return (_ListOf, (self.item,))
+
+
+class _Union:
+    """One of several classes, chosen by the value of the field `key` (`type`); an unknown value
+    comes back as a plain `Obj`."""
+
+    __slots__ = ("key", "classes")
+
+    def __init__(self, key: str, classes: Mapping[str, type]):
+        self.key = key
+        self.classes = dict(classes)
+
+    def __call__(self, v: Any) -> Any:
+        if type(v) is dict:
+            o = _new(self.classes.get(v.get(self.key), Obj))  # type: ignore[arg-type]
+            _set_data(o, v)
+            _set_meta(o, None)
+            return o
+        return wrap(v)
+
+    def __reduce__(self) -> Any:
+        return (_Union, (self.key, self.classes))
+
+
+class _ByKind:
+    """A value that may be an object or an array (`oneOf` by JSON kind)."""
+
+    __slots__ = ("obj", "arr")
+
+    def __init__(self, obj: Any, arr: Any):
+        self.obj, self.arr = obj, arr
+
+    def __call__(self, v: Any) -> Any:
+        t = type(v)
+        if t is dict and self.obj is not None:
+            return self.obj(v)
+        if t is list and self.arr is not None:
+            return self.arr(v)
+        return wrap(v)
+
+    def __reduce__(self) -> Any:
+        return (_ByKind, (self.obj, self.arr))
+
+
+def cls_of(cls: type) -> _Cls:
+    return _Cls(cls)
+
+
+def list_of(item: Any = None) -> _ListOf:
+    return _ListOf(cls_of(item) if isinstance(item, type) else item if item is not None else wrap)
+
+
+def union_of(key: str, classes: Mapping[str, type]) -> _Union:
+    return _Union(key, classes)
+
+
+def by_kind(obj: Any = None, arr: Any = None) -> _ByKind:
+    return _ByKind(cls_of(obj) if isinstance(obj, type) else obj, arr)
+
+
+RAW = "raw"  # a field whose value is returned as it is (scalars, arrays of scalars)
+
+
+class _Field:
+    """A declared field: the JSON value wrapped by its converter, or `None` when absent."""
+
+    __slots__ = ("name", "conv", "cls", "item")
+
+    def __init__(self, name: str, conv: Any):
+        self.name = name
+        self.conv = None if conv is RAW else conv
+        # The common cases, a nested object of one class or a list of them, are built inline.
+        self.cls = conv.cls if type(conv) is _Cls else None
+        self.item = conv.item if type(conv) is _ListOf else None
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        v = obj._data.get(self.name)
+        if v is None:
+            return None
+        t = type(v)
+        if t is dict:
+            cls = self.cls
+            if cls is not None:
+                o = _new(cls)
+                _set_data(o, v)
+                _set_meta(o, None)
+                return o
+        elif t is list:
+            item = self.item
+            if item is not None:
+                return _list(v, item, item.cls if type(item) is _Cls else None)
+        conv = self.conv
+        if conv is None:
+            return v
+        return conv(v)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        raise AttributeError("response objects are read-only; use to_dict() for a mutable copy")
+
+
+def bind(cls: Any, fields: Mapping[str, Any], items_key: Optional[str] = None) -> None:
+    """Gives a generated class its declared fields: `{name: converter}`, where a converter is a
+    class (a nested object), `RAW`, `None` (untyped: wrapped as plain `Obj`/`ObjList`) or one of
+    the `*_of` converters. A field named like a helper (`items`, `get`, …) replaces it."""
+    conv = {name: (cls_of(c) if isinstance(c, type) else c) for name, c in fields.items()}
+    cls._fields = {**getattr(cls, "_fields", {}), **conv}
+    for name, c in conv.items():
+        setattr(cls, name, _Field(name, c if c is not None else wrap))
+    if items_key is not None:
+        cls._items_key = items_key
+
+
+
+
+class Page(Obj, Generic[T]):
+    """A list answer: iterating it yields its items (`data`, or the one array the type lists,
+    such as `instances`), each in its class."""
 
     __slots__ = ()
+    _items_key: ClassVar[str] = "data"
 
-    def __getitem__(self, i):
-        v = list.__getitem__(self, i)
-        return ObjList(v) if isinstance(i, slice) else wrap(v)
+    def __iter__(self) -> Iterator[T]:  # type: ignore[override]
+        key = type(self)._items_key
+        items = self._data.get(key)
+        if not isinstance(items, list):
+            return iter(())
+        field = getattr(type(self), key, None) if key in type(self)._fields else None
+        conv = field.conv if isinstance(field, _Field) else None
+        return iter(conv(items) if conv is not None else ObjList(items))
 
-    def __iter__(self):
-        for v in list.__iter__(self):
-            yield wrap(v)
+
+def converter(kind: Any) -> Any:
+    """A callable from a JSON value to what the package hands out, for `kind`: a class, a
+    `union_of`, another converter, or `None` (untyped: plain `Obj` / `ObjList`)."""
+    if kind is None:
+        return wrap
+    if isinstance(kind, type):
+        return _Cls(kind)
+    return kind
+
+
+def make(kind: Any, data: Any, meta: Any = None) -> Any:
+    """A whole answer: a JSON object as `kind` (a class, a `union_of`, or `None` for plain `Obj`),
+    with the call's metadata; any other JSON as `wrap` makes it."""
+    if type(data) is not dict:
+        return wrap(data)
+    if type(kind) is _Union:
+        kind = kind.classes.get(data.get(kind.key), Obj)
+    elif type(kind) is _Cls:
+        kind = kind.cls
+    return _make(kind if isinstance(kind, type) else Obj, data, meta)
