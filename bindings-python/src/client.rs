@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use empiriolabs::upload::Part;
-use empiriolabs::{CallArgs, Outcome, RequestOptions};
+use empiriolabs::{CallArgs, ClientSettings, Outcome, RequestOptions};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 use serde_json::Value;
@@ -19,30 +19,15 @@ use crate::runtime::{block_on, into_future};
 /// Bumped in a forked child: every client rebuilds its connection pool there.
 pub static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
 
-#[derive(Clone, Debug, Default)]
-struct Settings {
-    api_key: Option<String>,
-    base_url: Option<String>,
-    timeout: Option<f64>,
-    connect_timeout: Option<f64>,
-    stream_idle_timeout: Option<f64>,
-    max_retries: Option<u32>,
-    headers: Vec<(String, String)>,
-    user_agent: Option<String>,
-}
-
 #[pyclass(module = "empiriolabs._native", frozen)]
 pub struct Client {
-    settings: Settings,
+    settings: ClientSettings,
     core: Mutex<Option<(u64, empiriolabs::Client)>>,
 }
 
-fn secs(name: &str, v: Option<f64>) -> PyResult<Option<Duration>> {
-    match v {
-        None => Ok(None),
-        Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
-        Some(s) => Err(pyo3::exceptions::PyValueError::new_err(format!("{name} must be a positive number of seconds, got {s}"))),
-    }
+/// Seconds from Python: a `ValueError` naming the argument when not positive and finite.
+fn secs(name: &str, v: f64) -> PyResult<Duration> {
+    empiriolabs::seconds(name, v).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
 }
 
 impl Client {
@@ -54,34 +39,7 @@ impl Client {
                 return Ok(c.clone());
             }
         }
-        let s = &self.settings;
-        let mut b = empiriolabs::Client::builder();
-        if let Some(k) = &s.api_key {
-            b = b.api_key(k);
-        }
-        if let Some(u) = &s.base_url {
-            b = b.base_url(u);
-        }
-        if let Some(t) = secs("timeout", s.timeout)? {
-            b = b.timeout(t);
-        }
-        if let Some(t) = secs("connect_timeout", s.connect_timeout)? {
-            b = b.connect_timeout(t);
-        }
-        if let Some(t) = secs("stream_idle_timeout", s.stream_idle_timeout)? {
-            b = b.stream_idle_timeout(t);
-        }
-        if let Some(n) = s.max_retries {
-            b = b.max_retries(n);
-        }
-        for (k, v) in &s.headers {
-            b = b.default_header(k, v);
-        }
-        b = b.binding("python", env!("CARGO_PKG_VERSION"));
-        if let Some(ua) = &s.user_agent {
-            b = b.user_agent(ua);
-        }
-        let client = b.build().map_err(to_pyerr)?;
+        let client = self.settings.build("python", env!("CARGO_PKG_VERSION")).map_err(to_pyerr)?;
         *slot = Some((generation, client.clone()));
         Ok(client)
     }
@@ -92,10 +50,10 @@ fn options(opts: Option<&Bound<'_, PyDict>>) -> PyResult<RequestOptions> {
     let mut o = RequestOptions::new();
     let Some(d) = opts else { return Ok(o) };
     if let Some(v) = d.get_item("timeout")?.filter(|v| !v.is_none()) {
-        o = o.timeout(secs("timeout", Some(v.extract()?))?.expect("checked"));
+        o = o.timeout(secs("timeout", v.extract()?)?);
     }
     if let Some(v) = d.get_item("stream_idle_timeout")?.filter(|v| !v.is_none()) {
-        o = o.stream_idle_timeout(secs("stream_idle_timeout", Some(v.extract()?))?.expect("checked"));
+        o = o.stream_idle_timeout(secs("stream_idle_timeout", v.extract()?)?);
     }
     if let Some(v) = d.get_item("max_retries")?.filter(|v| !v.is_none()) {
         o = o.max_retries(v.extract()?);
@@ -164,7 +122,12 @@ impl Client {
         default_headers: Option<HashMap<String, String>>,
         user_agent: Option<String>,
     ) -> PyResult<Client> {
-        let settings = Settings { api_key, base_url, timeout, connect_timeout, stream_idle_timeout, max_retries, headers: default_headers.unwrap_or_default().into_iter().collect(), user_agent };
+        for (name, v) in [("timeout", timeout), ("connect_timeout", connect_timeout), ("stream_idle_timeout", stream_idle_timeout)] {
+            if let Some(v) = v {
+                secs(name, v)?;
+            }
+        }
+        let settings = ClientSettings { api_key, base_url, timeout, connect_timeout, stream_idle_timeout, max_retries, default_headers: default_headers.unwrap_or_default().into_iter().collect(), user_agent };
         let c = Client { settings, core: Mutex::new(None) };
         c.core()?;
         Ok(c)
@@ -255,7 +218,7 @@ impl Client {
     fn aagent_wait<'py>(&self, py: Python<'py>, task_id: String, timeout: Option<f64>, poll_initial: f64, poll_max: f64) -> PyResult<Bound<'py, PyAny>> {
         let core = self.core()?;
         let opts = crate::job::wait_options(timeout, poll_initial, poll_max, None)?;
-        into_future(py, async move { core.agents().task(task_id).wait(opts).await }, agent_state)
+        into_future(py, async move { core.agents().wait(&task_id, opts).await }, agent_state)
     }
 
     /// Waits for agent task `task_id` to finish (`completed`, `failed` raises, `stopped`).
@@ -263,7 +226,7 @@ impl Client {
     fn agent_wait(&self, py: Python<'_>, task_id: String, timeout: Option<f64>, poll_initial: f64, poll_max: f64) -> PyResult<Py<PyAny>> {
         let core = self.core()?;
         let opts = crate::job::wait_options(timeout, poll_initial, poll_max, None)?;
-        let state = block_on(py, async move { core.agents().task(task_id).wait(opts).await })?;
+        let state = block_on(py, async move { core.agents().wait(&task_id, opts).await })?;
         agent_state(py, state)
     }
 }

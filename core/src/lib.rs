@@ -24,6 +24,7 @@ pub mod redact;
 pub mod reply;
 pub mod requests;
 pub mod resources;
+mod settings;
 pub mod retry;
 pub mod sse;
 pub mod stream;
@@ -39,6 +40,7 @@ pub use job::{Generation, Job, JobProgress, ProgressSink, WaitOptions};
 pub use options::{CancellationToken, RequestOptions};
 pub use pagination::Pager;
 pub use reply::Reply;
+pub use settings::{seconds, ClientSettings};
 pub use stream::{EventStream, StreamEvent};
 
 /// The README's Rust examples, compiled as doctests so they stay true.
