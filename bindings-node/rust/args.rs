@@ -1,0 +1,184 @@
+//! What crosses from the TypeScript layer: the client's settings and each call's arguments, as
+//! JSON (durations in milliseconds, as Node programs write them), and upload files as Buffers
+//! or paths. Everything is handed to the core's own builders (`CallArgs::assemble`).
+
+use std::time::Duration;
+
+use empiriolabs::upload::Part;
+use empiriolabs::{CallArgs, RequestOptions, WaitOptions};
+use napi::bindgen_prelude::Buffer;
+use napi_derive::napi;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::errors::invalid;
+
+/// A duration from milliseconds; it must be a positive, finite number.
+pub fn millis(name: &str, v: Option<f64>) -> napi::Result<Option<Duration>> {
+    match v {
+        None => Ok(None),
+        Some(ms) if ms.is_finite() && ms > 0.0 => Ok(Some(Duration::from_secs_f64(ms / 1000.0))),
+        Some(ms) => Err(invalid(name, format!("must be a positive number of milliseconds, got {ms}"))),
+    }
+}
+
+fn parse<'a, T: Deserialize<'a>>(what: &str, json: &'a str) -> napi::Result<T> {
+    serde_json::from_str(json).map_err(|e| invalid(what, format!("is not what the addon expects: {e}")))
+}
+
+/// The client's settings (`NativeClient`'s constructor).
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Settings {
+    pub api_key: Option<String>,
+    #[serde(rename = "baseURL")]
+    pub base_url: Option<String>,
+    pub timeout: Option<f64>,
+    pub connect_timeout: Option<f64>,
+    pub stream_idle_timeout: Option<f64>,
+    pub max_retries: Option<u32>,
+    pub default_headers: Vec<(String, String)>,
+    pub default_query: Vec<(String, String)>,
+    pub user_agent: Option<String>,
+}
+
+impl Settings {
+    pub fn from_json(json: &str) -> napi::Result<Settings> {
+        parse("options", json)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Options {
+    timeout: Option<f64>,
+    stream_idle_timeout: Option<f64>,
+    max_retries: Option<u32>,
+    headers: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    extra_body: Map<String, Value>,
+}
+
+/// One call's arguments: path parameters, query pairs, the JSON body, an HTTP method (GPU
+/// connect only) and per-call options.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Args {
+    path: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    body: Option<Value>,
+    method: Option<String>,
+    options: Options,
+}
+
+/// A file to upload: `data` (a Buffer) or `path` (read by the core before the request).
+#[napi(object)]
+pub struct NativeFile {
+    /// The multipart field.
+    pub name: String,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub data: Option<Buffer>,
+    pub path: Option<String>,
+}
+
+/// A file part once the addon holds it (a Buffer's bytes are copied, so JS may reuse it).
+pub enum FileSource {
+    Ready(Part),
+    Path { name: String, path: String, content_type: Option<String> },
+}
+
+impl FileSource {
+    pub fn from_native(f: NativeFile) -> napi::Result<FileSource> {
+        match (f.data, f.path) {
+            (Some(data), _) => Ok(FileSource::Ready(Part::bytes(f.name, f.filename.unwrap_or_else(|| "upload".into()), data.to_vec(), f.content_type.as_deref()))),
+            (None, Some(path)) => Ok(FileSource::Path { name: f.name, path, content_type: f.content_type }),
+            (None, None) => Err(invalid(&f.name, "an upload needs `data` or `path`")),
+        }
+    }
+
+    pub async fn part(self) -> empiriolabs::Result<Part> {
+        match self {
+            FileSource::Ready(p) => Ok(p),
+            FileSource::Path { name, path, content_type } => Part::path(name, path, content_type.as_deref()).await,
+        }
+    }
+}
+
+/// The pieces of a call, parsed on the JS thread (so a malformed argument fails at once); the
+/// files are read, and the call assembled, by [`Call::args`] on the runtime.
+pub struct Call {
+    path: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    body: Option<Value>,
+    method: Option<String>,
+    options: RequestOptions,
+    files: Vec<FileSource>,
+}
+
+impl Call {
+    pub fn parse(json: &str, files: Option<Vec<NativeFile>>, default_query: &[(String, String)]) -> napi::Result<Call> {
+        let a: Args = parse("arguments", json)?;
+        let mut o = RequestOptions::new();
+        if let Some(t) = millis("timeout", a.options.timeout)? {
+            o = o.timeout(t);
+        }
+        if let Some(t) = millis("streamIdleTimeout", a.options.stream_idle_timeout)? {
+            o = o.stream_idle_timeout(t);
+        }
+        if let Some(n) = a.options.max_retries {
+            o = o.max_retries(n);
+        }
+        o.headers = a.options.headers;
+        o.query = default_query.iter().cloned().chain(a.options.query).collect();
+        o.extra_body = a.options.extra_body;
+        let files = files.unwrap_or_default().into_iter().map(FileSource::from_native).collect::<napi::Result<Vec<_>>>()?;
+        Ok(Call { path: a.path, query: a.query, body: a.body, method: a.method, options: o, files })
+    }
+
+    pub fn options_mut(&mut self) -> &mut RequestOptions {
+        &mut self.options
+    }
+
+    /// The call's arguments, its files read first.
+    pub async fn args(mut self) -> empiriolabs::Result<CallArgs> {
+        let mut parts = Vec::with_capacity(self.files.len());
+        for f in std::mem::take(&mut self.files) {
+            parts.push(f.part().await?);
+        }
+        self.assemble(parts)
+    }
+
+    /// The arguments of a call without files (a list's).
+    pub fn args_without_files(self) -> empiriolabs::Result<CallArgs> {
+        self.assemble(Vec::new())
+    }
+
+    fn assemble(self, parts: Vec<Part>) -> empiriolabs::Result<CallArgs> {
+        CallArgs::assemble(self.path, self.query, self.body, parts, self.method, self.options)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Wait {
+    timeout: Option<f64>,
+    poll_interval: Option<f64>,
+    max_poll_interval: Option<f64>,
+}
+
+/// How a job or agent task is waited on: `{timeout, pollInterval, maxPollInterval}` in ms.
+pub fn wait_options(json: Option<&str>) -> napi::Result<WaitOptions> {
+    let w: Wait = match json {
+        Some(j) => parse("wait options", j)?,
+        None => Wait::default(),
+    };
+    let mut opts = WaitOptions::new();
+    let initial = millis("pollInterval", w.poll_interval)?.unwrap_or(opts.poll_initial);
+    let max = millis("maxPollInterval", w.max_poll_interval)?.unwrap_or(opts.poll_max);
+    opts = opts.poll(initial, max);
+    if let Some(t) = millis("timeout", w.timeout)? {
+        opts = opts.timeout(t);
+    }
+    Ok(opts)
+}

@@ -1,0 +1,73 @@
+//! `NativeStream`: the core's stream handle. Events cross in batches (one crossing for every
+//! event already decoded), each as its JSON data; sticky failures, an interrupting close and
+//! the final fold all live in the core.
+
+use empiriolabs::operations::StreamFlavor;
+use empiriolabs::EventStream;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::client::meta_json;
+use crate::errors::to_napi;
+
+#[napi]
+pub struct NativeStream {
+    inner: EventStream,
+}
+
+impl NativeStream {
+    pub fn new(inner: EventStream) -> NativeStream {
+        NativeStream { inner }
+    }
+}
+
+#[napi]
+impl NativeStream {
+    /// Waits for at least one event, then returns it with every further event already
+    /// available, up to `max`, as JSON texts; `null` at the end. A failure after some events
+    /// comes on the next call, and on every call after it.
+    #[napi]
+    pub async fn next_batch(&self, max: u32) -> Result<Option<Vec<String>>> {
+        let batch = self.inner.next_batch(max.max(1) as usize).await.map_err(to_napi)?;
+        if batch.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(batch.iter().map(|ev| ev.data.to_string()).collect()))
+    }
+
+    /// Reads what is left and returns what the stream folds into (the completion, message,
+    /// response, answer, speech or last agent event) as JSON, or `null`.
+    #[napi]
+    pub async fn final_value(&self) -> Result<Option<String>> {
+        Ok(self.inner.final_value().await.map_err(to_napi)?.map(|v| v.to_string()))
+    }
+
+    /// Closes the connection now, even while a `nextBatch` is pending (it then ends).
+    #[napi]
+    pub fn close(&self) {
+        self.inner.close();
+    }
+
+    /// Events delivered so far.
+    #[napi(getter)]
+    pub fn received(&self) -> f64 {
+        self.inner.received() as f64
+    }
+
+    /// `openai`, `anthropic`, `responses` or `typed`.
+    #[napi(getter)]
+    pub fn flavor(&self) -> &'static str {
+        match self.inner.flavor() {
+            StreamFlavor::OpenAi => "openai",
+            StreamFlavor::Anthropic => "anthropic",
+            StreamFlavor::Responses => "responses",
+            StreamFlavor::Typed => "typed",
+        }
+    }
+
+    /// Status, headers and request id of the response the stream came in, as JSON.
+    #[napi(getter)]
+    pub fn meta_json(&self) -> String {
+        meta_json(self.inner.meta())
+    }
+}
