@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use empiriolabs::upload::Part;
-use empiriolabs::{CallArgs, RequestOptions, WaitOptions};
+use empiriolabs::{CallArgs, ClientSettings, RequestOptions, WaitOptions};
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 use serde::Deserialize;
@@ -26,25 +26,39 @@ fn parse<'a, T: Deserialize<'a>>(what: &str, json: &'a str) -> napi::Result<T> {
     serde_json::from_str(json).map_err(|e| invalid(what, format!("is not what the addon expects: {e}")))
 }
 
-/// The client's settings (`NativeClient`'s constructor).
+/// The client's settings (`NativeClient`'s constructor), as the TypeScript layer names them
+/// (durations in milliseconds), turned into the core's `ClientSettings` plus the default query
+/// (which the core's client does not hold, so it is added to every call's query here).
 #[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct Settings {
-    pub api_key: Option<String>,
+    api_key: Option<String>,
     #[serde(rename = "baseURL")]
-    pub base_url: Option<String>,
-    pub timeout: Option<f64>,
-    pub connect_timeout: Option<f64>,
-    pub stream_idle_timeout: Option<f64>,
-    pub max_retries: Option<u32>,
-    pub default_headers: Vec<(String, String)>,
-    pub default_query: Vec<(String, String)>,
-    pub user_agent: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<f64>,
+    connect_timeout: Option<f64>,
+    stream_idle_timeout: Option<f64>,
+    max_retries: Option<u32>,
+    default_headers: Vec<(String, String)>,
+    default_query: Vec<(String, String)>,
+    user_agent: Option<String>,
 }
 
 impl Settings {
-    pub fn from_json(json: &str) -> napi::Result<Settings> {
-        parse("options", json)
+    pub fn from_json(json: &str) -> napi::Result<(ClientSettings, Vec<(String, String)>)> {
+        let s: Settings = parse("options", json)?;
+        let secs = |name: &str, v: Option<f64>| millis(name, v).map(|d| d.map(|d| d.as_secs_f64()));
+        let core = ClientSettings {
+            api_key: s.api_key,
+            base_url: s.base_url,
+            timeout: secs("timeout", s.timeout)?,
+            connect_timeout: secs("connectTimeout", s.connect_timeout)?,
+            stream_idle_timeout: secs("streamIdleTimeout", s.stream_idle_timeout)?,
+            max_retries: s.max_retries,
+            default_headers: s.default_headers.into_iter().collect(),
+            user_agent: s.user_agent,
+        };
+        Ok((core, s.default_query))
     }
 }
 

@@ -5,7 +5,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::json;
 
-use crate::args::{millis, wait_options, Call, NativeFile, Settings};
+use crate::args::{wait_options, Call, NativeFile, Settings};
 use crate::errors::{invalid, to_napi};
 use crate::job::{progress_sink, NativeJob, ProgressFn};
 use crate::pager::NativePager;
@@ -59,35 +59,9 @@ impl NativeClient {
     /// `userAgent`. Unset values come from the environment or the core's defaults.
     #[napi(constructor)]
     pub fn new(options_json: String) -> Result<NativeClient> {
-        let s = Settings::from_json(&options_json)?;
-        let mut b = empiriolabs::Client::builder();
-        if let Some(k) = s.api_key {
-            b = b.api_key(k);
-        }
-        if let Some(u) = s.base_url {
-            b = b.base_url(u);
-        }
-        if let Some(t) = millis("timeout", s.timeout)? {
-            b = b.timeout(t);
-        }
-        if let Some(t) = millis("connectTimeout", s.connect_timeout)? {
-            b = b.connect_timeout(t);
-        }
-        if let Some(t) = millis("streamIdleTimeout", s.stream_idle_timeout)? {
-            b = b.stream_idle_timeout(t);
-        }
-        if let Some(n) = s.max_retries {
-            b = b.max_retries(n);
-        }
-        for (k, v) in &s.default_headers {
-            b = b.default_header(k, v);
-        }
-        b = b.binding("node", env!("CARGO_PKG_VERSION"));
-        if let Some(ua) = s.user_agent {
-            b = b.user_agent(ua);
-        }
-        let core = b.build().map_err(to_napi)?;
-        Ok(NativeClient { core, default_query: s.default_query })
+        let (settings, default_query) = Settings::from_json(&options_json)?;
+        let core = settings.build("node", env!("CARGO_PKG_VERSION")).map_err(to_napi)?;
+        Ok(NativeClient { core, default_query })
     }
 
     #[napi(getter, js_name = "baseURL")]
