@@ -1,0 +1,194 @@
+/**
+ * Streams: `for await (const chunk of stream)` over the addon's batches of decoded events.
+ * `break`, `return()`, `close()`, `controller.abort()` or the call's `signal` closes the
+ * connection; a stream cut without its terminator, or carrying an error event, throws a
+ * `StreamError`. A stream can be consumed once (`tee()` splits it).
+ */
+
+import type { NativeStream } from './native/index';
+import { callSite, EmpirioLabsError, fromNative, type CallSite } from './errors';
+import { parseMeta, type ResponseMeta } from './core';
+
+/** Events fetched per crossing of the addon boundary, at most. */
+const BATCH = 512;
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+export class Stream<Item = any> implements AsyncIterable<Item> {
+  #native: NativeStream;
+  #metaJson: string;
+  #meta: ResponseMeta | undefined;
+  #release: () => void;
+  #consumed = false;
+  #finished = false;
+  #controller: AbortController | undefined;
+
+  /** @internal */
+  constructor(native: NativeStream, metaJson: string, release: () => void) {
+    this.#native = native;
+    this.#metaJson = metaJson;
+    this.#release = release;
+  }
+
+  /** Status, headers and request id of the response the stream came in. */
+  get meta(): ResponseMeta {
+    return (this.#meta ??= parseMeta(this.#metaJson));
+  }
+
+  get requestID(): string | null {
+    return this.meta.request_id;
+  }
+
+  /** Aborting it closes the stream (as in openai-node). */
+  get controller(): AbortController {
+    if (this.#controller === undefined) {
+      const c = new AbortController();
+      c.signal.addEventListener('abort', () => this.close(), { once: true });
+      this.#controller = c;
+    }
+    return this.#controller;
+  }
+
+  /** Closes the connection now; a pending read ends. */
+  close(): void {
+    this.#finish();
+  }
+
+  #finish(): void {
+    if (!this.#finished) {
+      this.#finished = true;
+      this.#native.close();
+      this.#release();
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Item> {
+    if (this.#consumed) {
+      throw new EmpirioLabsError('Cannot iterate over a consumed stream, use `.tee()` to split the stream.');
+    }
+    this.#consumed = true;
+    const native = this.#native;
+    const site: CallSite = callSite(this[Symbol.asyncIterator]);
+    let buf: string[] = [];
+    let i = 0;
+    let ended = false;
+    const end = () => {
+      ended = true;
+      this.#finish();
+    };
+    return {
+      next: (): Promise<IteratorResult<Item>> => {
+        if (i < buf.length) return Promise.resolve({ value: JSON.parse(buf[i++]!), done: false });
+        if (ended || this.#finished) return Promise.resolve(DONE);
+        return native.nextBatch(BATCH).then(
+          (b) => {
+            if (b === null) {
+              end();
+              return DONE;
+            }
+            buf = b;
+            i = 1;
+            return { value: JSON.parse(b[0]!), done: false };
+          },
+          (e) => {
+            end();
+            throw fromNative(e, site);
+          },
+        );
+      },
+      return: (): Promise<IteratorResult<Item>> => {
+        end();
+        return Promise.resolve(DONE);
+      },
+    };
+  }
+
+  /**
+   * Reads what is left and returns what the stream folds into: the chat completion,
+   * completion, response, message, answer, speech or last agent-task event (`null` for
+   * streams that fold into nothing). A failed stream throws its error.
+   */
+  async finalValue(): Promise<any> {
+    if (this.#consumed) throw new EmpirioLabsError('The stream was already consumed.');
+    this.#consumed = true;
+    const site = callSite(this.finalValue);
+    try {
+      const v = await this.#native.finalValue();
+      return v === null ? null : JSON.parse(v);
+    } catch (e) {
+      throw fromNative(e, site);
+    } finally {
+      this.#finish();
+    }
+  }
+
+  /** Splits the stream into two that each see every event (read at the pace of the faster). */
+  tee(): [Stream<Item>, Stream<Item>] {
+    const it = this[Symbol.asyncIterator]();
+    const queues: IteratorResult<Item>[][] = [[], []];
+    let pending: Promise<void> | null = null;
+    let failure: { e: unknown } | null = null;
+    const closed = [false, false];
+    const pull = () =>
+      (pending ??= it.next().then(
+        (r) => {
+          queues[0]!.push(r);
+          queues[1]!.push(r);
+          pending = null;
+        },
+        (e) => {
+          failure = { e };
+          pending = null;
+        },
+      ));
+    const side = (n: 0 | 1): Stream<Item> => {
+      const q = queues[n]!;
+      const fake = {
+        nextBatch: async (): Promise<string[] | null> => {
+          while (q.length === 0) {
+            if (failure) throw failure.e;
+            await pull();
+          }
+          const r = q.shift()!;
+          return r.done ? null : [JSON.stringify(r.value)];
+        },
+        finalValue: async () => null,
+        close: () => {
+          closed[n] = true;
+          q.length = 0;
+          if (closed[0] && closed[1]) it.return?.();
+        },
+      } as unknown as NativeStream;
+      return new Stream<Item>(fake, this.#metaJson, () => {});
+    };
+    return [side(0), side(1)];
+  }
+
+  /**
+   * The events as a byte stream of JSON lines (one event a line), as openai-node's
+   * `toReadableStream()`; cancelling it closes the connection.
+   */
+  toReadableStream(): ReadableStream<Uint8Array> {
+    const it = this[Symbol.asyncIterator]();
+    const enc = new TextEncoder();
+    return new ReadableStream<Uint8Array>({
+      async pull(c) {
+        try {
+          const r = await it.next();
+          if (r.done) c.close();
+          else c.enqueue(enc.encode(JSON.stringify(r.value) + '\n'));
+        } catch (e) {
+          c.error(e);
+        }
+      },
+      async cancel() {
+        await it.return?.();
+      },
+    });
+  }
+
+  /** `await using stream = await client.chat.completions.create({..., stream: true})` closes it at scope end. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+}
