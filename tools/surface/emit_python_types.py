@@ -35,12 +35,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, Literal, Union
 
-from ._models import RAW, Obj, ObjList, Page, bind, by_kind, list_of, union_of
+from ._models import RAW, CursorPage, Obj, ObjList, Page, bind, by_kind, list_of, union_of
 '''
 
 # Attribute names of `Obj` a declared field may shadow (see `_models.bind`); type checkers are
 # told the override is meant.
-OBJ_MEMBERS = {"get", "keys", "items", "values", "to_dict", "to_json", "request_id"}
+OBJ_MEMBERS = {"get", "keys", "items", "values", "to_dict", "to_json"}
 SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
 
@@ -59,6 +59,7 @@ class Cls:
     fields: list[Field] = field(default_factory=list)
     page_item: str | None = None  # a list answer: the annotation of its items
     items_key: str | None = None
+    cursor: bool = False  # a page of a pager: `CursorPage`
 
 
 @dataclass
@@ -260,9 +261,12 @@ class Types:
         return hint
 
     # ── list answers ─────────────────────────────────────────────────────────
-    def mark_page(self, name: str) -> None:
-        """A list answer iterates its items: `data`, or its one array field."""
+    def mark_page(self, name: str, cursor: bool = False) -> None:
+        """A list answer iterates its items: `data`, or its one array field. A pager's page is a
+        `CursorPage` (`has_more`, `next_cursor`)."""
         cls = self.classes.get(name)
+        if cls is not None and cursor:
+            cls.cursor = True
         if cls is None:
             return
         arrays = [f for f in cls.fields if f.annotation.startswith(("ObjList[", "list["))]
@@ -299,7 +303,7 @@ def build(spec: dict, ops: list[table.Op]) -> tuple[Types, dict[str, dict[str, s
             page = _page_ref(spec, op.id)
             if page:
                 t.named(page)
-                t.mark_page(page)
+                t.mark_page(page, cursor=True)
                 maps["PAGES"][op.id] = page
             continue
         if op.response:
@@ -316,7 +320,7 @@ def build(spec: dict, ops: list[table.Op]) -> tuple[Types, dict[str, dict[str, s
             if h.kind == "pages" and h.item:
                 maps["ITEMS"][op.id] = conv(h.item)
                 maps["PAGES"][op.id] = op.response
-                t.mark_page(op.response)
+                t.mark_page(op.response, cursor=True)
     return t, maps
 
 
@@ -349,7 +353,7 @@ def render(t: Types, maps: dict[str, dict[str, str]], ops: list[table.Op]) -> st
     order = [n for n in names if not t.classes[n].page_item] + [n for n in names if t.classes[n].page_item]
     for name in order:
         c = t.classes[name]
-        base = f"Page[{c.page_item}]" if c.page_item else "Obj"
+        base = f"{'CursorPage' if c.cursor else 'Page'}[{c.page_item}]" if c.page_item else "Obj"
         out.append(f"\nclass {name}({base}):")
         doc = c.doc
         if name in returned:

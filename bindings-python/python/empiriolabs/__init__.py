@@ -7,7 +7,7 @@
 import atexit as _atexit
 import os as _os
 
-from . import _native, types
+from . import _native as _native, types as types
 from ._client import APIResponse, AsyncEmpirioLabs, EmpirioLabs
 from ._errors import (
     APIConnectionError,

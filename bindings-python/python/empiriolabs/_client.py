@@ -4,7 +4,7 @@ layer's answers into typed objects, streams, job handles and pagers."""
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Generic, Optional, TypeVar
+from typing import Any, Dict, Generic, Optional, Tuple, TypeVar
 
 from . import _native
 from . import _types as t
@@ -34,7 +34,7 @@ class APIResponse(Generic[R]):
     """The raw answer of a call made through `.with_raw_response`: `status_code`, `headers`
     (case-insensitive), `request_id`, and `parse()` for what the call returns."""
 
-    def __init__(self, client: Any, out: tuple, page: bool, speech: bool, operation: Optional[str] = None):
+    def __init__(self, client: Any, out: Tuple[Any, ...], page: bool, speech: bool, operation: Optional[str] = None):
         self._client, self._out, self._page, self._speech, self._operation = client, out, page, speech, operation
         meta = out[2] or {}
         self.status_code: Optional[int] = meta.get("status")
@@ -55,30 +55,6 @@ class APIResponse(Generic[R]):
 class _BaseClient:
     _is_async = False
 
-    # Declared for editors and type checkers; `__init__` builds one of each.
-    account: _r.Account
-    agents: _r.Agents
-    answer: _r.Answer
-    audio: _r.Audio
-    chat: _r.Chat
-    completions: _r.Completions
-    detect: _r.Detect
-    embeddings: _r.Embeddings
-    gpu: _r.Gpu
-    hosted_agents: _r.HostedAgents
-    images: _r.Images
-    jobs: _r.Jobs
-    messages: _r.Messages
-    models: _r.Models
-    playground: _r.Playground
-    reranks: _r.Reranks
-    research: _r.Research
-    responses: _r.Responses
-    search: _r.Search
-    templates: _r.Templates
-    three_d: _r.ThreeD
-    videos: _r.Videos
-    voices: _r.Voices
 
     def __init__(self, *, api_key: Optional[str] = None, base_url: Optional[str] = None, timeout: Optional[float] = None,
                  max_retries: Optional[int] = None, default_headers: Optional[Dict[str, str]] = None,
@@ -87,7 +63,7 @@ class _BaseClient:
         # The key is resolved now so a pickled client carries it to the process that unpickles it.
         api_key = api_key if api_key is not None else os.environ.get("EMPIRIOLABS_API_KEY")
         base_url = base_url if base_url is not None else os.environ.get("EMPIRIOLABS_BASE_URL")
-        self._settings = dict(api_key=api_key, base_url=base_url, timeout=timeout, connect_timeout=connect_timeout,
+        self._settings: Dict[str, Any] = dict(api_key=api_key, base_url=base_url, timeout=timeout, connect_timeout=connect_timeout,
                               stream_idle_timeout=stream_idle_timeout, max_retries=max_retries,
                               default_headers=dict(default_headers or {}), user_agent=user_agent)
         # A `timeout` also bounds each wait for a stream's next event, unless that has its own.
@@ -116,7 +92,8 @@ class _BaseClient:
     @property
     def api_key(self) -> Optional[str]:
         """The API key the client sends (never shown by `repr`)."""
-        return self._settings["api_key"]  # type: ignore[no-any-return]
+        key: Optional[str] = self._settings["api_key"]
+        return key
 
     @property
     def timeout(self) -> float:
@@ -156,7 +133,7 @@ class _BaseClient:
         self._closed = True
         self._native_client = None
 
-    def _options(self, options: Optional[dict]) -> Optional[dict]:
+    def _options(self, options: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
         """A call's per-call options: its `timeout` also bounds each wait for a stream's next
         event, unless the call or the client sets `stream_idle_timeout`."""
         if options and options.get("timeout") is not None and options.get("stream_idle_timeout") is None \
@@ -164,7 +141,7 @@ class _BaseClient:
             options = {**options, "stream_idle_timeout": options["timeout"]}
         return options
 
-    def _shape(self, out: tuple, page: bool, speech: bool, operation: Optional[str] = None) -> Any:
+    def _shape(self, out: Tuple[Any, ...], page: bool, speech: bool, operation: Optional[str] = None) -> Any:
         kind, payload, meta = out
         if kind == "json":
             cls = t.RESPONSES.get(operation or "")
@@ -178,12 +155,12 @@ class _BaseClient:
             return (SpeechStream if speech else Stream)(payload, meta, operation, events, final)
         return (AsyncJob if self._is_async else Job)(payload, meta, operation, t.RESPONSES.get(operation or ""))
 
-    def _pager_native(self, op: str, params: dict) -> Any:
+    def _pager_native(self, op: str, params: Dict[str, Any]) -> Any:
         values, opts, q = split_params(dict(params))
         return self._native.pager(op, as_query(values, q), self._options(native_options(opts)))
 
 
-def _rebuild(cls: type, settings: dict) -> Any:
+def _rebuild(cls: type, settings: Dict[str, Any]) -> Any:
     return cls(**settings)
 
 
@@ -196,6 +173,31 @@ class EmpirioLabs(_BaseClient):
     >>> r.choices[0].message.content  # doctest: +SKIP
     """
 
+    # Declared for editors and type checkers; `__init__` builds one of each.
+    account: _r.Account
+    agents: _r.Agents
+    answer: _r.Answer
+    audio: _r.Audio
+    chat: _r.Chat
+    completions: _r.Completions
+    detect: _r.Detect
+    embeddings: _r.Embeddings
+    gpu: _r.Gpu
+    hosted_agents: _r.HostedAgents
+    images: _r.Images
+    jobs: _r.Jobs
+    messages: _r.Messages
+    models: _r.Models
+    playground: _r.Playground
+    reranks: _r.Reranks
+    research: _r.Research
+    responses: _r.Responses
+    search: _r.Search
+    templates: _r.Templates
+    three_d: _r.ThreeD
+    videos: _r.Videos
+    voices: _r.Voices
+
     def _call(self, op: str, *, raw: bool = False, page: bool = False, speech: bool = False, **kw: Any) -> Any:
         kw["options"] = self._options(kw.get("options"))
         try:
@@ -204,7 +206,7 @@ class EmpirioLabs(_BaseClient):
             raise from_native(e) from None
         return APIResponse(self, out, page, speech, op) if raw else self._shape(out, page, speech, op)
 
-    def _and_wait(self, started: Any, wait: dict) -> Any:
+    def _and_wait(self, started: Any, wait: Dict[str, Any]) -> Any:
         return started.wait(**wait) if isinstance(started, Job) else started
 
     def _agent_wait(self, task_id: str, timeout: Optional[float], poll: float, max_poll: float) -> t.AgentTask:
@@ -213,7 +215,7 @@ class EmpirioLabs(_BaseClient):
         except _native.NativeError as e:
             raise from_native(e) from None
 
-    def _pager(self, op: str, params: dict) -> SyncPager[Any]:
+    def _pager(self, op: str, params: Dict[str, Any]) -> SyncPager[Any]:
         return SyncPager(self._pager_native(op, params), op)
 
     def _job_handle(self, job_id: str) -> Job[Any]:
@@ -251,6 +253,31 @@ class AsyncEmpirioLabs(_BaseClient):
 
     _is_async = True
 
+    # Declared for editors and type checkers (the async classes of `_resources.pyi`).
+    account: _r.AsyncAccount
+    agents: _r.AsyncAgents
+    answer: _r.AsyncAnswer
+    audio: _r.AsyncAudio
+    chat: _r.AsyncChat
+    completions: _r.AsyncCompletions
+    detect: _r.AsyncDetect
+    embeddings: _r.AsyncEmbeddings
+    gpu: _r.AsyncGpu
+    hosted_agents: _r.AsyncHostedAgents
+    images: _r.AsyncImages
+    jobs: _r.AsyncJobs
+    messages: _r.AsyncMessages
+    models: _r.AsyncModels
+    playground: _r.AsyncPlayground
+    reranks: _r.AsyncReranks
+    research: _r.AsyncResearch
+    responses: _r.AsyncResponses
+    search: _r.AsyncSearch
+    templates: _r.AsyncTemplates
+    three_d: _r.AsyncThreeD
+    videos: _r.AsyncVideos
+    voices: _r.AsyncVoices
+
     async def _call(self, op: str, *, raw: bool = False, page: bool = False, speech: bool = False, **kw: Any) -> Any:
         kw["options"] = self._options(kw.get("options"))
         try:
@@ -259,7 +286,7 @@ class AsyncEmpirioLabs(_BaseClient):
             raise from_native(e) from None
         return APIResponse(self, out, page, speech, op) if raw else self._shape(out, page, speech, op)
 
-    async def _and_wait(self, started: Any, wait: dict) -> Any:
+    async def _and_wait(self, started: Any, wait: Dict[str, Any]) -> Any:
         started = await started
         return await started.wait(**wait) if isinstance(started, AsyncJob) else started
 
@@ -269,7 +296,7 @@ class AsyncEmpirioLabs(_BaseClient):
         except _native.NativeError as e:
             raise from_native(e) from None
 
-    def _pager(self, op: str, params: dict) -> AsyncPager[Any]:
+    def _pager(self, op: str, params: Dict[str, Any]) -> AsyncPager[Any]:
         return AsyncPager(self._pager_native(op, params), op)
 
     def _job_handle(self, job_id: str) -> AsyncJob[Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
 
 from ._headers import Headers
 
@@ -149,8 +149,8 @@ _EXTRA = ("reason", "line", "job_id", "last_status", "waited", "timeout_kind", "
 
 def from_native(exc: BaseException) -> EmpirioLabsError:
     """The exception for a `_native.NativeError`."""
-    f: dict = exc.args[0] if exc.args and isinstance(exc.args[0], dict) else {"class": "ApiStatus", "message": str(exc)}
-    cls = _BY_CLASS.get(f.get("class", ""), APIError)
+    f: Dict[str, Any] = exc.args[0] if exc.args and isinstance(exc.args[0], dict) else {"class": "ApiStatus", "message": str(exc)}
+    cls: Any = _BY_CLASS.get(f.get("class", ""), APIError)
     message = f.get("message", "")
     if cls is ConfigurationError:
         return ConfigurationError(message)
@@ -159,13 +159,13 @@ def from_native(exc: BaseException) -> EmpirioLabsError:
         code = f.get("code") or ("missing_required_parameter" if "is required" in message else "invalid_value")
         return InvalidRequestError(message, param=f.get("param"), code=code)
     body = f.get("body")
-    e = cls(message, status_code=f.get("status"), type=f.get("type"), code=f.get("code"), param=f.get("param"),
+    e: APIError = cls(message, status_code=f.get("status"), type=f.get("type"), code=f.get("code"), param=f.get("param"),
             request_id=f.get("request_id"), headers=f.get("headers"), body=_parse(body) if body is not None else None)
     for name in _EXTRA:
         if f.get(name) is not None:
             setattr(e, name, f[name])
     if cls is JobFailedError:
-        e.error = e.body
+        setattr(e, "error", e.body)
     return e
 
 

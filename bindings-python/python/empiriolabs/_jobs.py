@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Generic, Optional, TypeVar
+from typing import Any, Callable, Dict, Generic, Optional, Tuple, TypeVar
 
 from . import _native
 from . import _types as t
@@ -43,9 +43,9 @@ OnProgress = Callable[[JobProgress], Any]
 
 
 class _JobBase(Generic[R]):
-    def __init__(self, native: Any, meta: Optional[dict] = None, operation: Optional[str] = None, result: Any = None):
+    def __init__(self, native: Any, meta: Optional[Dict[str, Any]] = None, operation: Optional[str] = None, result: Any = None):
         self._native = native
-        self.meta: dict = meta or {}
+        self.meta: Dict[str, Any] = meta or {}
         self._operation = operation
         self._result_kind = result
 
@@ -72,13 +72,14 @@ class _JobBase(Generic[R]):
     def result(self) -> Optional[R]:
         """The result once completed (the synchronous endpoint's shape), else `None`."""
         value = self._native.snapshot().get("result")
-        return None if value is None else make(self._result_kind, value)  # type: ignore[no-any-return]
+        got: Optional[R] = None if value is None else make(self._result_kind, value)
+        return got
 
     def __repr__(self) -> str:
         op = f", operation={self._operation!r}" if self._operation else ""
         return f"{type(self).__name__}(id={self.id!r}, status={self.status!r}, progress={self.progress!r}{op})"
 
-    def _callbacks(self, on_progress: Optional[OnProgress], progress: bool) -> tuple[Any, Any]:
+    def _callbacks(self, on_progress: Optional[OnProgress], progress: bool) -> Tuple[Any, Any]:
         close = None
         callback = None
         if progress:
@@ -86,7 +87,7 @@ class _JobBase(Generic[R]):
         if on_progress is not None:
             user, bar, meta = on_progress, callback, {"id": self.id}
 
-            def callback(state: dict) -> None:
+            def callback(state: Dict[str, Any]) -> None:
                 if bar:
                     bar(state)
                 user(make(JobProgress, state, meta))

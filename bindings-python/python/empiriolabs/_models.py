@@ -25,7 +25,7 @@ def wrap(value: Any) -> Any:
     """An untyped JSON value as the package hands it out: objects as `Obj`, arrays as `ObjList`."""
     t = type(value)
     if t is dict:
-        o = _new(Obj)
+        o: Any = _new(Obj)
         _set_data(o, value)
         _set_meta(o, None)
         return o
@@ -35,7 +35,7 @@ def wrap(value: Any) -> Any:
 
 
 def _make(cls: Any, data: Any, meta: Any = None) -> Any:
-    o = _new(cls)
+    o: Any = _new(cls)
     _set_data(o, data)
     _set_meta(o, meta)
     return o
@@ -72,7 +72,7 @@ class Obj:
             else:
                 t = type(v)
                 if t is dict:
-                    o = _new(Obj)
+                    o: Any = _new(Obj)
                     _set_data(o, v)
                     _set_meta(o, None)
                     return o
@@ -152,8 +152,9 @@ class Obj:
         return (type(self), (self._data, self._meta))
 
 
-_set_data = Obj._data.__set__  # type: ignore[attr-defined]
-_set_meta = Obj._meta.__set__  # type: ignore[attr-defined]
+# The slots' own setters: building an object skips `__init__` and the read-only `__setattr__`.
+_set_data: Any = Obj.__dict__["_data"].__set__
+_set_meta: Any = Obj.__dict__["_meta"].__set__
 
 
 class ObjList(Sequence[T_co]):
@@ -180,7 +181,7 @@ class ObjList(Sequence[T_co]):
         if type(v) is dict:
             cls = self._cls
             if cls is not None:
-                o = _new(cls)
+                o: Any = _new(cls)
                 _set_data(o, v)
                 _set_meta(o, None)
                 return o
@@ -220,13 +221,13 @@ class ObjList(Sequence[T_co]):
         return (ObjList, (self._items, None if self._conv is wrap else self._conv))
 
 
-_set_items = ObjList._items.__set__  # type: ignore[attr-defined]
-_set_conv = ObjList._conv.__set__  # type: ignore[attr-defined]
-_set_cls = ObjList._cls.__set__  # type: ignore[attr-defined]
+_set_items: Any = ObjList.__dict__["_items"].__set__
+_set_conv: Any = ObjList.__dict__["_conv"].__set__
+_set_cls: Any = ObjList.__dict__["_cls"].__set__
 
 
 def _list(items: List[Any], conv: Any, cls: Any) -> Any:
-    o = _new(ObjList)
+    o: Any = _new(ObjList)
     _set_items(o, items)
     _set_conv(o, conv)
     _set_cls(o, cls)
@@ -246,7 +247,7 @@ class _Cls:
 
     def __call__(self, v: Any) -> Any:
         if type(v) is dict:
-            o = _new(self.cls)
+            o: Any = _new(self.cls)
             _set_data(o, v)
             _set_meta(o, None)
             return o
@@ -282,11 +283,11 @@ class _Union:
 
     def __init__(self, key: str, classes: Mapping[str, type]):
         self.key = key
-        self.classes = dict(classes)
+        self.classes: Dict[Any, type] = dict(classes)
 
     def __call__(self, v: Any) -> Any:
         if type(v) is dict:
-            o = _new(self.classes.get(v.get(self.key), Obj))  # type: ignore[arg-type]
+            o: Any = _new(self.classes.get(v.get(self.key), Obj))
             _set_data(o, v)
             _set_meta(o, None)
             return o
@@ -357,7 +358,7 @@ class _Field:
         if t is dict:
             cls = self.cls
             if cls is not None:
-                o = _new(cls)
+                o: Any = _new(cls)
                 _set_data(o, v)
                 _set_meta(o, None)
                 return o
@@ -403,6 +404,19 @@ class Page(Obj, Generic[T]):
         field = getattr(type(self), key, None) if key in type(self)._fields else None
         conv = field.conv if isinstance(field, _Field) else None
         return iter(conv(items) if conv is not None else ObjList(items))
+
+
+class CursorPage(Page[T]):
+    """A page of a cursor-paged list, as a pager's `pages()` yields it: its items (`data`),
+    whether more follow (`has_more`) and the cursor of the next (`next_cursor`)."""
+
+    __slots__ = ()
+    data: Optional[ObjList[T]]
+    has_more: Optional[bool]
+    next_cursor: Optional[str]
+
+
+bind(CursorPage, {"data": list_of(), "has_more": RAW, "next_cursor": RAW})
 
 
 def converter(kind: Any) -> Any:

@@ -4,12 +4,12 @@
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Generic, Iterator, Optional, TypeVar
+from typing import Any, AsyncIterator, Generic, Iterator, List, Optional, TypeVar
 
 from . import _native
 from . import _types as t
 from ._errors import from_native
-from ._models import Page, converter, make
+from ._models import CursorPage, Page, converter, make
 
 T = TypeVar("T", covariant=True)
 
@@ -27,12 +27,12 @@ class _PagerBase(Generic[T]):
     def operation(self) -> Optional[str]:
         return self._operation
 
-    def _page(self, got: Any) -> Page[T]:
+    def _page(self, got: Any) -> CursorPage[T]:
         page, meta = got
         self._pages_read += 1
-        return make(self._page_kind or Page, page, meta)  # type: ignore[no-any-return]
+        return make(self._page_kind or CursorPage, page, meta)  # type: ignore[no-any-return]
 
-    def _items(self, page: Page[T]) -> list:
+    def _items(self, page: CursorPage[T]) -> List[Any]:
         items = page._data.get(type(page)._items_key if isinstance(page, Page) else "data")
         return items if isinstance(items, list) else []
 
@@ -44,7 +44,7 @@ class _PagerBase(Generic[T]):
 class SyncPager(_PagerBase[T]):
     """`for event in client.account.usage.list(limit=100)`: every item, fetched page by page."""
 
-    def pages(self) -> Iterator[Page[T]]:
+    def pages(self) -> Iterator[CursorPage[T]]:
         """Every page (with its `has_more`, `next_cursor` and `request_id`), fetched as iterated."""
         try:
             while True:
@@ -66,7 +66,7 @@ class SyncPager(_PagerBase[T]):
 class AsyncPager(_PagerBase[T]):
     """`async for event in client.account.usage.list(limit=100)`."""
 
-    async def pages(self) -> AsyncIterator[Page[T]]:
+    async def pages(self) -> AsyncIterator[CursorPage[T]]:
         try:
             while True:
                 got = await self._native.anext_page()

@@ -8,7 +8,7 @@ Leaving the `with` block, calling `close()`, or dropping the stream closes the c
 from __future__ import annotations
 
 import base64
-from typing import Any, AsyncIterator, Generator, Generic, Iterator, Optional, TypeVar, overload
+from typing import Any, AsyncIterator, Dict, Generator, Generic, Iterator, Optional, TypeVar, overload
 
 from . import _native
 from . import _types as t
@@ -20,10 +20,10 @@ E = TypeVar("E", covariant=True)
 
 
 class _Base(Generic[E]):
-    def __init__(self, native: Any, meta: Optional[dict] = None, operation: Optional[str] = None, events: Any = None,
+    def __init__(self, native: Any, meta: Optional[Dict[str, Any]] = None, operation: Optional[str] = None, events: Any = None,
                  final: Any = None):
         self._native = native
-        self.meta: dict = meta or {}
+        self.meta: Dict[str, Any] = meta or {}
         self._operation = operation
         self._conv = converter(events)
         self._final_kind = final

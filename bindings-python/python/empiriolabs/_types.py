@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Literal, Union
 
-from ._models import RAW, Obj, ObjList, Page, bind, by_kind, list_of, union_of
+from ._models import RAW, CursorPage, Obj, ObjList, Page, bind, by_kind, list_of, union_of
 
 
 class AccountUsageResponseBalance(Obj):
@@ -562,7 +562,7 @@ class HostedAgentPlan(Obj):
 class HostedAgentReply(Obj):
     """From `hosted_agents.instances.message`."""
     __slots__ = ()
-    request_id: str | None  # type: ignore[assignment]
+    request_id: str | None
     status: str | None
     content: str | None
 
@@ -856,7 +856,7 @@ class RerankResponse(Obj):
     __slots__ = ()
     output: RerankResponseOutput | None
     usage: Usage | None
-    request_id: str | None  # type: ignore[assignment]
+    request_id: str | None
 
 
 class RerankResponseOutput(Obj):
@@ -1259,7 +1259,7 @@ class UsageEvent(Obj):
     status: str | None
     status_code: int | None
     error: str | None
-    request_id: str | None  # type: ignore[assignment]
+    request_id: str | None
     latency_ms: int | None
     tokens: UsageEventTokens | None
     cost: UsageEventCost | None
@@ -1326,7 +1326,7 @@ class Voice(Obj):
     preview_url: str | None
 
 
-class AccountUsageResponse(Page[UsageEvent]):
+class AccountUsageResponse(CursorPage[UsageEvent]):
     """From `account.usage.retrieve`."""
     __slots__ = ()
     object: str | None
@@ -1386,7 +1386,7 @@ class ModelList(Page[Model]):
     data: ObjList[Model] | None
 
 
-class PlaygroundConversationList(Page[PlaygroundConversationSummary]):
+class PlaygroundConversationList(CursorPage[PlaygroundConversationSummary]):
     __slots__ = ()
     object: str | None
     data: ObjList[PlaygroundConversationSummary] | None
