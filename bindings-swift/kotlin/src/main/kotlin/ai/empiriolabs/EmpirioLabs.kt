@@ -1,0 +1,103 @@
+package ai.empiriolabs
+
+import ai.empiriolabs.ffi.ClientSettings
+import ai.empiriolabs.ffi.NameValue
+import ai.empiriolabs.ffi.NativeClient
+import java.io.Closeable
+import java.nio.file.Path
+import kotlin.time.Duration
+import kotlin.time.toJavaDuration
+
+/** Which header carries the API key. */
+enum class AuthStyle {
+    /** `Authorization: Bearer <key>` (on `/v1/messages` also `x-api-key`). */
+    BEARER,
+    /** `x-api-key: <key>` only, as Anthropic clients send it. */
+    X_API_KEY,
+}
+
+/**
+ * The client. Settings left unset come from `EMPIRIOLABS_API_KEY` and `EMPIRIOLABS_BASE_URL`
+ * (default `https://api.empiriolabs.ai`) and the core's defaults: [timeout] 600 s per attempt,
+ * [maxRetries] 2, connect 10 s, stream idle 300 s. Every operation of the gateway is a
+ * `suspend` method of a namespace, as in the other languages:
+ *
+ * ```kotlin
+ * EmpirioLabs().use { client ->
+ *     val r = client.chat.completions.create(mapOf("model" to "deepseek-v4-pro",
+ *         "messages" to listOf(mapOf("role" to "user", "content" to "Hello!"))))
+ *     println(r.choices[0].message.content)
+ * }
+ * ```
+ *
+ * The key never appears in [toString] or in an exception.
+ */
+class EmpirioLabs private constructor(internal val core: Core) : Namespaces(core), Closeable {
+    constructor(
+        apiKey: String? = null,
+        baseUrl: String? = null,
+        timeout: Duration? = null,
+        maxRetries: Int? = null,
+        defaultHeaders: Map<String, String> = emptyMap(),
+        connectTimeout: Duration? = null,
+        streamIdleTimeout: Duration? = null,
+        userAgent: String? = null,
+        authStyle: AuthStyle = AuthStyle.BEARER,
+    ) : this(connect(apiKey, baseUrl, timeout, maxRetries, defaultHeaders, connectTimeout, streamIdleTimeout, userAgent, authStyle))
+
+    /** The gateway this client talks to. */
+    val baseUrl: String get() = core.native.baseUrl()
+
+    /** Whether a key is set (public endpoints work without one). */
+    val hasApiKey: Boolean get() = core.native.hasApiKey()
+
+    /**
+     * Calls any operation by its operationId, with the same validation, retries and errors as
+     * the namespaces: the answer as it came (JSON, text, bytes, a stream or a job).
+     */
+    suspend fun invoke(
+        operationId: String,
+        path: Map<String, String> = emptyMap(),
+        query: Map<String, Any?> = emptyMap(),
+        body: Map<String, Any?>? = null,
+        files: Map<String, Upload> = emptyMap(),
+        method: String? = null,
+        options: RequestOptions = RequestOptions.DEFAULT,
+    ): RawResult {
+        val call = Call.body(path.toList(), body ?: emptyMap(), query, files.toList(), method)
+        return core.outcome(operationId, call, options)
+    }
+
+    /** The bytes behind a generated output URL (signed for 7 days; no key is sent). */
+    suspend fun download(url: String): ByteArray = cancellable { core.native.download(url, it) }
+
+    /** Saves a generated output URL to [path] in constant memory (complete, or not there); the byte count. */
+    suspend fun downloadTo(url: String, path: Path): Long = cancellable { core.native.downloadTo(url, path.toString(), it) }.toLong()
+
+    /** Releases the connection pool; the client cannot be used afterwards. */
+    override fun close() {
+        core.native.destroy()
+    }
+
+    override fun toString() = "EmpirioLabs(baseUrl=$baseUrl, hasApiKey=$hasApiKey)"
+
+    companion object {
+        /** This package's version, as the user agent names it. */
+        val VERSION: String by lazy { ai.empiriolabs.ffi.bindingVersion() }
+
+        private fun connect(
+            apiKey: String?, baseUrl: String?, timeout: Duration?, maxRetries: Int?, defaultHeaders: Map<String, String>,
+            connectTimeout: Duration?, streamIdleTimeout: Duration?, userAgent: String?, authStyle: AuthStyle,
+        ): Core {
+            require(maxRetries == null || maxRetries >= 0) { "maxRetries must not be negative" }
+            val settings = ClientSettings(
+                apiKey = apiKey, baseUrl = baseUrl, timeout = timeout?.toJavaDuration(), connectTimeout = connectTimeout?.toJavaDuration(),
+                streamIdleTimeout = streamIdleTimeout?.toJavaDuration(), maxRetries = maxRetries?.toUInt(),
+                defaultHeaders = defaultHeaders.map { NameValue(it.key, it.value) }, userAgent = userAgent,
+                authStyle = if (authStyle == AuthStyle.X_API_KEY) ai.empiriolabs.ffi.AuthStyle.X_API_KEY else ai.empiriolabs.ffi.AuthStyle.BEARER,
+                binding = "kotlin", bindingVersion = VERSION,
+            )
+            return Core(native { NativeClient(settings) })
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! `NativeStream`: the core's stream handle. Sticky failures, the interrupting `close`, text
+//! extraction and the final fold all live in the core.
+
+use empiriolabs::operations::StreamFlavor;
+use empiriolabs::EventStream;
+
+use crate::client::ResponseMeta;
+use crate::error::NativeError;
+use crate::runtime::{run, token, CancelHandle};
+use std::sync::Arc;
+
+/// One event: its SSE `event:` name, its type, its JSON data as text, and the text it adds.
+#[derive(uniffi::Record, Clone, Debug)]
+pub struct StreamEvent {
+    pub event: Option<String>,
+    /// The `event:` name, else the data's `type`.
+    pub kind: Option<String>,
+    pub data: String,
+    /// The text this event adds (a chat delta, an Anthropic `text_delta`, …), if any.
+    pub text: Option<String>,
+}
+
+impl From<empiriolabs::StreamEvent> for StreamEvent {
+    fn from(ev: empiriolabs::StreamEvent) -> StreamEvent {
+        StreamEvent { kind: ev.kind().map(str::to_string), text: ev.text().map(str::to_string), data: ev.data.to_string(), event: ev.event }
+    }
+}
+
+#[derive(uniffi::Object)]
+pub struct NativeStream {
+    inner: EventStream,
+}
+
+impl From<EventStream> for NativeStream {
+    fn from(inner: EventStream) -> NativeStream {
+        NativeStream { inner }
+    }
+}
+
+/// Closing on drop: a stream the foreign side lets go of stops the gateway's work.
+impl Drop for NativeStream {
+    fn drop(&mut self) {
+        self.inner.close();
+    }
+}
+
+#[uniffi::export]
+impl NativeStream {
+    /// The next event; `None` after the last or after `close`. Cancel-safe.
+    pub async fn next(&self, cancel: Option<Arc<CancelHandle>>) -> Result<Option<StreamEvent>, NativeError> {
+        let s = self.inner.clone();
+        run(token(&cancel), async move { s.next().await.transpose().map(|ev| ev.map(StreamEvent::from)) }).await
+    }
+
+    /// At least one event and every further one already available, up to `max`; empty at the end.
+    pub async fn next_batch(&self, max: u32, cancel: Option<Arc<CancelHandle>>) -> Result<Vec<StreamEvent>, NativeError> {
+        let s = self.inner.clone();
+        run(token(&cancel), async move { s.next_batch(max as usize).await.map(|b| b.into_iter().map(StreamEvent::from).collect()) }).await
+    }
+
+    /// The next non-empty piece of text, skipping other events; `None` at the end.
+    pub async fn next_text(&self, cancel: Option<Arc<CancelHandle>>) -> Result<Option<String>, NativeError> {
+        let s = self.inner.clone();
+        run(token(&cancel), async move { s.next_text().await.transpose() }).await
+    }
+
+    /// Reads what is left and returns what the stream folds into (JSON text), if anything.
+    pub async fn final_value(&self, cancel: Option<Arc<CancelHandle>>) -> Result<Option<String>, NativeError> {
+        let s = self.inner.clone();
+        run(token(&cancel), async move { s.final_value().await.map(|v| v.map(|v| v.to_string())) }).await
+    }
+
+    /// Closes the connection now, even while a read waits elsewhere (named so it never
+    /// shadows the foreign object's own `close`, which frees the handle).
+    pub fn close_connection(&self) {
+        self.inner.close();
+    }
+
+    pub fn meta(&self) -> ResponseMeta {
+        self.inner.meta().into()
+    }
+
+    /// `openai`, `anthropic`, `responses` or `typed`.
+    pub fn flavor(&self) -> String {
+        match self.inner.flavor() {
+            StreamFlavor::OpenAi => "openai",
+            StreamFlavor::Anthropic => "anthropic",
+            StreamFlavor::Responses => "responses",
+            StreamFlavor::Typed => "typed",
+        }
+        .to_string()
+    }
+
+    /// Events delivered so far.
+    pub fn received(&self) -> u64 {
+        self.inner.received()
+    }
+}
