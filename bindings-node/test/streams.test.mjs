@@ -1,0 +1,168 @@
+// Every stream type of the gateway read to its end through the package, the helpers on a
+// stream, and the ways a stream is closed early (each closes the connection).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CHAT, HELLO, LONG, MSGS, collect, load, streamRecord, useMock } from './support.mjs';
+
+const el = await load();
+const m = useMock();
+const client = () => new el.EmpirioLabs({ apiKey: m.mock.apiKey, baseURL: m.mock.url });
+const SPEECH = { model: 'tts-1-5-mini', input: 'Hello there.', voice: 'Sarah', output_format: 'PCM', sample_rate: '24000' };
+
+test('chat: every chunk, then the terminator; the request streams', async () => {
+  const s = await client().chat.completions.create({ ...CHAT, stream: true });
+  assert.ok(s instanceof el.Stream);
+  assert.match(s.requestID, /^req_/);
+  const chunks = await collect(s);
+  assert.ok(chunks.every((c) => c.object === 'chat.completion.chunk'));
+  assert.equal(chunks.filter((c) => c.choices?.length).map((c) => c.choices[0].delta.content ?? '').join(''), HELLO);
+  const entry = (await m.mock.requests({ path: '/v1/chat/completions' })).at(-1);
+  assert.equal(entry.headers.accept, 'text/event-stream');
+  assert.equal(entry.body.stream, true);
+  assert.equal((await streamRecord(m.mock, '/v1/chat/completions', 'completed')).completed, true);
+});
+
+test('chat.completions.stream() and the final completion', async () => {
+  const s = await client().chat.completions.stream(CHAT);
+  const final = await s.finalValue();
+  assert.equal(final.object, 'chat.completion');
+  assert.equal(final.choices[0].message.content, HELLO);
+});
+
+test('completions', async () => {
+  const chunks = await collect(await client().completions.create({ model: 'qwen3-5-9b', prompt: 'Hi', stream: true }));
+  assert.equal(chunks.map((c) => c.choices?.[0]?.text ?? '').join(''), HELLO);
+});
+
+test('responses: created to completed', async () => {
+  const events = await collect(await client().responses.create({ model: 'deepseek-v4-pro', input: 'Hi', stream: true }));
+  assert.equal(events[0].type, 'response.created');
+  assert.equal(events.at(-1).type, 'response.completed');
+  assert.equal(events.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta).join(''), HELLO);
+  const final = await (await client().responses.stream({ model: 'deepseek-v4-pro', input: 'Hi' })).finalValue();
+  assert.equal(final.object, 'response');
+  assert.equal(final.status, 'completed');
+});
+
+test('messages: message_start to message_stop, with the Anthropic headers', async () => {
+  const events = await collect(await client().messages.create({ model: 'deepseek-v4-pro', max_tokens: 100, messages: MSGS, stream: true }));
+  assert.equal(events[0].type, 'message_start');
+  assert.equal(events.at(-1).type, 'message_stop');
+  const text = events.filter((e) => e.type === 'content_block_delta').map((e) => e.delta.text).join('');
+  assert.equal(text, HELLO);
+  const entry = (await m.mock.requests({ path: '/v1/messages' })).at(-1);
+  assert.equal(entry.headers['anthropic-version'], '2023-06-01');
+  const message = await (await client().messages.stream({ model: 'deepseek-v4-pro', max_tokens: 100, messages: MSGS })).finalValue();
+  assert.equal(message.type, 'message');
+  assert.equal(message.content[0].text, HELLO);
+  assert.equal(message.stop_reason, 'end_turn');
+});
+
+test('speech: audio chunks to audio.done', async () => {
+  const events = await collect(await client().audio.speech.stream(SPEECH));
+  assert.equal(events.at(-1).type, 'audio.done');
+  const audio = Buffer.concat(events.filter((e) => e.type === 'audio.chunk').map((e) => Buffer.from(e.audio_b64, 'base64')));
+  assert.ok(audio.length > 0);
+  assert.equal(audio.length, Math.round(events.at(-1).duration_seconds * 24000 * 2));
+});
+
+test('answer: deltas, citations, answer.done', async () => {
+  const events = await collect(await client().answer.create({ model: 'exa-answer', query: 'q', stream: true }));
+  assert.equal(events.at(-1).type, 'answer.done');
+  assert.ok(events.some((e) => e.type === 'answer.citations'));
+});
+
+test('agent runs: task.created to task.completed', async () => {
+  const events = await collect(await client().agents.run({ model: 'manus', input: 'Write a memo.' }));
+  assert.equal(events[0].type, 'task.created');
+  assert.equal(events.at(-1).type, 'task.completed');
+  assert.ok(events.some((e) => e.type === 'task.output.delta'));
+  assert.equal((await m.mock.requests({ path: '/v1/agents/run' })).at(-1).headers.accept, 'text/event-stream');
+});
+
+test('a GPU instance service streams like an OpenAI server', async () => {
+  const c = client();
+  const { instance } = await c.gpu.instances.create(
+    { gpu_slug: 'rtx-4090', mode: 'model', hf_id: 'Qwen/Qwen2.5-7B-Instruct', name: 'q', disk_gb: 150 },
+    { headers: { 'x-mock-job-ms': '0' } },
+  );
+  const s = await c.gpu.connect(instance.id).request('POST', 'v1/chat/completions', { body: { model: 'Qwen/Qwen2.5-7B-Instruct', messages: MSGS, stream: true } });
+  const chunks = await collect(s);
+  assert.ok(chunks.length > 1);
+  assert.ok(chunks.every((ch) => ch.object === 'chat.completion.chunk'));
+});
+
+test('break closes the connection', async () => {
+  const s = await client().chat.completions.create({ ...CHAT, stream: true }, { headers: LONG });
+  let n = 0;
+  for await (const _ of s) if (++n === 2) break;
+  const rec = await streamRecord(m.mock, '/v1/chat/completions');
+  assert.equal(rec.client_closed, true);
+  assert.ok(rec.events_sent < 200);
+});
+
+test('controller.abort() and close() close the connection; a closed stream yields nothing more', async () => {
+  for (const how of ['abort', 'close']) {
+    const s = await client().chat.completions.create({ ...CHAT, stream: true }, { headers: LONG });
+    const it = s[Symbol.asyncIterator]();
+    await it.next();
+    if (how === 'abort') s.controller.abort();
+    else s.close();
+    assert.deepEqual(await it.next(), { value: undefined, done: true });
+    assert.equal((await streamRecord(m.mock, '/v1/chat/completions')).client_closed, true, how);
+  }
+});
+
+test('a stream can be consumed once; tee() gives two that see every event', async () => {
+  const s = await client().chat.completions.create({ ...CHAT, stream: true });
+  const [a, b] = s.tee();
+  const [ea, eb] = await Promise.all([collect(a), collect(b)]);
+  assert.ok(ea.length > 1);
+  assert.deepEqual(ea, eb);
+  assert.throws(() => s[Symbol.asyncIterator](), /consumed/);
+});
+
+test('toReadableStream() gives JSON lines', async () => {
+  const s = await client().chat.completions.create({ ...CHAT, stream: true });
+  const text = Buffer.concat(await collect(s.toReadableStream())).toString();
+  const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(lines.length > 1 && lines.every((c) => c.object === 'chat.completion.chunk'));
+});
+
+test('a stream cut without its terminator, or carrying an error event, throws a typed error', async () => {
+  const cases = [
+    ['stream_cut', 'missing_terminator'],
+    ['stream_error_event', 'error_event'],
+    ['stream_reset', 'interrupted'],
+    ['malformed_sse', 'malformed_event'],
+    ['partial_event_eof', 'missing_terminator'],
+  ];
+  for (const [fault, reason] of cases) {
+    const s = await client().chat.completions.create({ ...CHAT, stream: true }, { headers: { 'x-mock-fault': fault, 'x-mock-fault-after': '3' } });
+    let seen = 0;
+    await assert.rejects(
+      (async () => {
+        for await (const _ of s) seen++;
+      })(),
+      (e) => e instanceof el.StreamError && e.reason === reason && e.status === 200 && /^req_/.test(e.requestID),
+      fault,
+    );
+    assert.equal(seen, 3, fault);
+  }
+  // Anthropic's own error event, with its type.
+  const s = await client().messages.create({ model: 'deepseek-v4-pro', max_tokens: 100, messages: MSGS, stream: true }, { headers: { 'x-mock-fault': 'stream_error_event' } });
+  await assert.rejects(collect(s), (e) => e instanceof el.StreamError && e.reason === 'error_event' && typeof e.type === 'string');
+});
+
+test('a terminator without its blank line still ends the stream', async () => {
+  const chunks = await collect(await client().chat.completions.create({ ...CHAT, stream: true }, { headers: { 'x-mock-fault': 'done_without_blank_line' } }));
+  assert.equal(chunks.filter((c) => c.choices?.length).map((c) => c.choices[0].delta.content ?? '').join(''), HELLO);
+});
+
+test('silence past streamIdleTimeout is a timeout', async () => {
+  const s = await client().chat.completions.create(
+    { ...CHAT, stream: true },
+    { streamIdleTimeout: 200, headers: { 'x-mock-fault': 'stall_stream', 'x-mock-fault-after': '2', 'x-mock-fault-delay-ms': '3000' } },
+  );
+  await assert.rejects(collect(s), (e) => e instanceof el.APIConnectionTimeoutError && e.timeoutKind === 'stream_idle');
+});
