@@ -59,20 +59,23 @@ class Method:
     """One generated method: its positional arguments, extra parameters, return type and body."""
 
     def __init__(self, name: str, args: list[str], returns: str, body: str, doc: str, *, suspend: bool = True,
-                 extra: list[str] | None = None, extra_names: list[str] | None = None, takes_params: bool = True):
+                 extra: list[str] | None = None, extra_names: list[str] | None = None, takes_params: bool = True,
+                 after: list[str] | None = None, after_names: list[str] | None = None):
         self.name, self.args, self.returns, self.body, self.doc = name, args, returns, body, doc
         self.suspend, self.extra, self.extra_names, self.takes_params = suspend, extra or [], extra_names or [], takes_params
+        # Parameters after `params` and `options` (a wait's deadline and progress callback).
+        self.after, self.after_names = after or [], after_names or []
 
     def render(self) -> list[str]:
         sus = "suspend " if self.suspend else ""
         positional = [f"{kt(a)}: String" for a in self.args]
         tail = ["params: Map<String, Any?> = emptyMap()", "options: RequestOptions = RequestOptions.DEFAULT"] if self.takes_params else []
-        sig = ", ".join(positional + self.extra + tail)
+        sig = ", ".join(positional + self.extra + tail + self.after)
         out = [f"    /** {self.doc} */", f"    {sus}fun {self.name}({sig}): {self.returns} =", f"        {self.body}", ""]
         if self.takes_params:
             # The builder form: the same call with a body built field by field.
-            pos = [f"{kt(a)}: String" for a in self.args] + self.extra + ["options: RequestOptions = RequestOptions.DEFAULT", "build: Params.() -> Unit"]
-            call = ", ".join([kt(a) for a in self.args] + [f"{n} = {n}" for n in self.extra_names] + ["params = params(build)", "options = options"])
+            pos = [f"{kt(a)}: String" for a in self.args] + self.extra + ["options: RequestOptions = RequestOptions.DEFAULT"] + self.after + ["build: Params.() -> Unit"]
+            call = ", ".join([kt(a) for a in self.args] + [f"{n} = {n}" for n in self.extra_names + self.after_names] + ["params = params(build)", "options = options"])
             out += [f"    /** [{self.name}] with a body built by [build]. */",
                     f"    {sus}fun {self.name}({', '.join(pos)}): {self.returns} =", f"        {self.name}({call})", ""]
         return out
@@ -151,7 +154,8 @@ def op_methods(spec: dict, op: table.Op) -> list[tuple[str, Method]]:
             files = "".join(f"{n} = {n}, " for n in fn)
             then = "job.wait(waitTimeout, onProgress = onProgress)" if op.result == "job" else "await(waitTimeout, onProgress)"
             m = Method(hn, op.arguments, "ApiObject", f"{kt(op.method)}({lead}{files}params = params, options = options).{then}",
-                       f"`{op.place}`, then waits for its job (`waitTimeout`, `onProgress`): the finished result.", extra=fx + wx, extra_names=fn + wn)
+                       f"`{op.place}`, then waits for its job (`waitTimeout`, `onProgress`): the finished result.", extra=fx, extra_names=fn,
+                       after=wx, after_names=wn)
             if op.result == "job":
                 m.body = f"{kt(op.method)}({lead}{files}params = params, options = options).wait(waitTimeout, onProgress = onProgress)"
         elif h.kind == "alias":

@@ -36,6 +36,14 @@ interface EventType<out E> {
 class ApiObject(override val raw: JsonObject, val meta: ResponseMeta? = null) : HasRaw, Map<String, JsonElement> by raw {
     val requestId: String? get() = meta?.requestId
 
+    /** Field [key] as a string, number, boolean, object or array, or `null` when absent or of another type. */
+    fun string(key: String): String? = raw.str(key)
+    fun long(key: String): Long? = raw.long(key)
+    fun double(key: String): Double? = raw.double(key)
+    fun boolean(key: String): Boolean? = raw.bool(key)
+    fun obj(key: String): JsonObject? = raw.obj(key)
+    fun array(key: String): JsonArray? = raw.arr(key)
+
     fun toJson(): String = raw.toString()
 
     override fun toString(): String = raw.toString()

@@ -156,11 +156,11 @@ class AudioGenerations internal constructor(private val core: Core) {
         create(params = params(build), options = options)
 
     /** `audio.generations.create`, then waits for its job (`waitTimeout`, `onProgress`): the finished result. */
-    suspend fun createAndWait(waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, params: Map<String, Any?> = emptyMap(), options: RequestOptions = RequestOptions.DEFAULT): ApiObject =
+    suspend fun createAndWait(params: Map<String, Any?> = emptyMap(), options: RequestOptions = RequestOptions.DEFAULT, waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null): ApiObject =
         create(params = params, options = options).await(waitTimeout, onProgress)
 
     /** [createAndWait] with a body built by [build]. */
-    suspend fun createAndWait(waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, options: RequestOptions = RequestOptions.DEFAULT, build: Params.() -> Unit): ApiObject =
+    suspend fun createAndWait(options: RequestOptions = RequestOptions.DEFAULT, waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, build: Params.() -> Unit): ApiObject =
         createAndWait(waitTimeout = waitTimeout, onProgress = onProgress, params = params(build), options = options)
 }
 
@@ -194,11 +194,11 @@ class AudioTranscriptions internal constructor(private val core: Core) {
         create(file = file, params = params(build), options = options)
 
     /** `audio.transcriptions.create`, then waits for its job (`waitTimeout`, `onProgress`): the finished result. */
-    suspend fun createAndWait(file: Upload? = null, waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, params: Map<String, Any?> = emptyMap(), options: RequestOptions = RequestOptions.DEFAULT): ApiObject =
+    suspend fun createAndWait(file: Upload? = null, params: Map<String, Any?> = emptyMap(), options: RequestOptions = RequestOptions.DEFAULT, waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null): ApiObject =
         create(file = file, params = params, options = options).await(waitTimeout, onProgress)
 
     /** [createAndWait] with a body built by [build]. */
-    suspend fun createAndWait(file: Upload? = null, waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, options: RequestOptions = RequestOptions.DEFAULT, build: Params.() -> Unit): ApiObject =
+    suspend fun createAndWait(file: Upload? = null, options: RequestOptions = RequestOptions.DEFAULT, waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, build: Params.() -> Unit): ApiObject =
         createAndWait(file = file, waitTimeout = waitTimeout, onProgress = onProgress, params = params(build), options = options)
 }
 
@@ -589,11 +589,11 @@ class Images internal constructor(private val core: Core) {
         generate(params = params(build), options = options)
 
     /** `images.generate`, then waits for its job (`waitTimeout`, `onProgress`): the finished result. */
-    suspend fun generateAndWait(waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, params: Map<String, Any?> = emptyMap(), options: RequestOptions = RequestOptions.DEFAULT): ApiObject =
+    suspend fun generateAndWait(params: Map<String, Any?> = emptyMap(), options: RequestOptions = RequestOptions.DEFAULT, waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null): ApiObject =
         generate(params = params, options = options).await(waitTimeout, onProgress)
 
     /** [generateAndWait] with a body built by [build]. */
-    suspend fun generateAndWait(waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, options: RequestOptions = RequestOptions.DEFAULT, build: Params.() -> Unit): ApiObject =
+    suspend fun generateAndWait(options: RequestOptions = RequestOptions.DEFAULT, waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, build: Params.() -> Unit): ApiObject =
         generateAndWait(waitTimeout = waitTimeout, onProgress = onProgress, params = params(build), options = options)
 
     /** `POST /v1/images/analysis`: Analyze / describe an image. */
@@ -739,11 +739,11 @@ class Research internal constructor(private val core: Core) {
         create(params = params(build), options = options)
 
     /** `research.create`, then waits for its job (`waitTimeout`, `onProgress`): the finished result. */
-    suspend fun createAndWait(waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, params: Map<String, Any?> = emptyMap(), options: RequestOptions = RequestOptions.DEFAULT): ApiObject =
+    suspend fun createAndWait(params: Map<String, Any?> = emptyMap(), options: RequestOptions = RequestOptions.DEFAULT, waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null): ApiObject =
         create(params = params, options = options).wait(waitTimeout, onProgress = onProgress)
 
     /** [createAndWait] with a body built by [build]. */
-    suspend fun createAndWait(waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, options: RequestOptions = RequestOptions.DEFAULT, build: Params.() -> Unit): ApiObject =
+    suspend fun createAndWait(options: RequestOptions = RequestOptions.DEFAULT, waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, build: Params.() -> Unit): ApiObject =
         createAndWait(waitTimeout = waitTimeout, onProgress = onProgress, params = params(build), options = options)
 }
 
@@ -807,11 +807,11 @@ class ThreeD internal constructor(private val core: Core) {
         generate(params = params(build), options = options)
 
     /** `three_d.generate`, then waits for its job (`waitTimeout`, `onProgress`): the finished result. */
-    suspend fun generateAndWait(waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, params: Map<String, Any?> = emptyMap(), options: RequestOptions = RequestOptions.DEFAULT): ApiObject =
+    suspend fun generateAndWait(params: Map<String, Any?> = emptyMap(), options: RequestOptions = RequestOptions.DEFAULT, waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null): ApiObject =
         generate(params = params, options = options).wait(waitTimeout, onProgress = onProgress)
 
     /** [generateAndWait] with a body built by [build]. */
-    suspend fun generateAndWait(waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, options: RequestOptions = RequestOptions.DEFAULT, build: Params.() -> Unit): ApiObject =
+    suspend fun generateAndWait(options: RequestOptions = RequestOptions.DEFAULT, waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, build: Params.() -> Unit): ApiObject =
         generateAndWait(waitTimeout = waitTimeout, onProgress = onProgress, params = params(build), options = options)
 }
 
@@ -828,11 +828,11 @@ class Videos internal constructor(private val core: Core) {
         generate(params = params(build), options = options)
 
     /** `videos.generate`, then waits for its job (`waitTimeout`, `onProgress`): the finished result. */
-    suspend fun generateAndWait(waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, params: Map<String, Any?> = emptyMap(), options: RequestOptions = RequestOptions.DEFAULT): ApiObject =
+    suspend fun generateAndWait(params: Map<String, Any?> = emptyMap(), options: RequestOptions = RequestOptions.DEFAULT, waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null): ApiObject =
         generate(params = params, options = options).wait(waitTimeout, onProgress = onProgress)
 
     /** [generateAndWait] with a body built by [build]. */
-    suspend fun generateAndWait(waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, options: RequestOptions = RequestOptions.DEFAULT, build: Params.() -> Unit): ApiObject =
+    suspend fun generateAndWait(options: RequestOptions = RequestOptions.DEFAULT, waitTimeout: Duration? = null, onProgress: ((JobProgress) -> Unit)? = null, build: Params.() -> Unit): ApiObject =
         generateAndWait(waitTimeout = waitTimeout, onProgress = onProgress, params = params(build), options = options)
 }
 

@@ -110,4 +110,5 @@ object Mock {
 }
 
 fun JsonObject.s(key: String): String? = (this[key] as? JsonPrimitive)?.content
+fun ApiObject.s(key: String): String? = raw.s(key)
 fun JsonElement?.arr(): JsonArray = this as? JsonArray ?: JsonArray(emptyList())
