@@ -87,6 +87,9 @@ def test_waits_uploads_and_and_wait_helpers_are_typed():
             kw = _kw(_methods(classes[prefix + cls])[method][0])
             assert {"wait_timeout", "on_progress", "progress", "timeout", create_kw} <= set(kw), (cls, method, kw)
             assert kw["wait_timeout"] == "float | None" and kw["on_progress"] == "OnProgress | None"
+    for prefix in ("", "Async"):
+        follow = _methods(classes[prefix + "Agents"])["follow_up"]
+        assert all([a.arg for a in f.args.args] == ["self", "task_id"] and "task_id" not in _kw(f) for f in follow)
     video = _methods(classes["Videos"])["generate_and_wait"][0]
     assert ast.unparse(video.returns) == "t.VideoResult"
 

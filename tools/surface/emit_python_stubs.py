@@ -57,6 +57,7 @@ OPTIONS = [
     ("stream_idle_timeout", "float | None"),
 ]
 WAIT = [("wait_timeout", "float | None", "None"), ("on_progress", "OnProgress | None", "None"), ("progress", "bool", "False")]
+TEXT_FORMATS = ("text", "srt", "vtt")
 RESERVED = {name for name, _ in OPTIONS} | {n for n, _, _ in WAIT} | {"self"}
 
 
@@ -125,6 +126,23 @@ class Signature:
             (req if required else opt).append((name, ann))
         self.required = req
         self.optional = opt
+
+    def text_formats(self) -> tuple[list[str], list[str]] | None:
+        """`(text formats, JSON formats)` of a `response_format` whose text formats (`text`,
+        `srt`, `vtt`) are answered as a `str`, not a JSON object."""
+        for name, ann in self.optional:
+            if name == "response_format" and ann.startswith("Literal["):
+                values = [v.strip().strip("'") for v in ann[len("Literal["):-1].split(",")]
+                text = [v for v in values if v in TEXT_FORMATS]
+                if text:
+                    return text, [v for v in values if v not in TEXT_FORMATS]
+        return None
+
+    def without(self, name: str) -> "Signature":
+        other = object.__new__(Signature)
+        other.positional, other.required = self.positional, self.required
+        other.optional = [(n, a) for n, a in self.optional if n != name]
+        return other
 
     def render(self, middle: list[str] | None = None, tail: list[str] | None = None, options: bool = True) -> str:
         parts = ["self"] + [f"{n}: {a}" for n, a in self.positional]
@@ -195,6 +213,23 @@ def _stream_overloads(name: str, sig: Signature, one: str, many: str, stream_fir
     return out
 
 
+def _format_overloads(name: str, sig: Signature, as_json: str, as_text: str, doc: str, is_async: bool,
+                      tail: list[str] | None = None) -> list[str] | None:
+    """Overloads on `response_format` where its text formats answer a `str`."""
+    formats = sig.text_formats()
+    if formats is None:
+        return None
+    text, js = formats
+    rest = sig.without("response_format")
+    lit = lambda vs: "Literal[" + ", ".join(repr(v) for v in vs) + "]"  # noqa: E731
+    out = _method(name, rest.render(middle=[f"response_format: {lit(text)}"], tail=tail), as_text, doc, is_async, overload=True)
+    out += _method(name, rest.render(tail=(tail or []) + [f"response_format: {lit(js)} | None = None"]), as_json, "", is_async,
+                   overload=True)
+    out += _method(name, rest.render(tail=(tail or []) + ["response_format: str | None = None"]), f"{as_json} | {as_text}", "",
+                   is_async, overload=True)
+    return out
+
+
 def _op_method(spec: dict, op: table.Op, f: Flavour) -> list[str]:
     sig = Signature(spec, op, drop={"stream"} if op.result in ("json_or_stream", "stream_default") else set())
     doc = f"`{op.http_method} {op.path}`: {op.summary.rstrip('.')}."
@@ -208,6 +243,10 @@ def _op_method(spec: dict, op: table.Op, f: Flavour) -> list[str]:
         return _stream_overloads(op.method, sig, f.answer(r), f.answer(f.stream(op.event)), True, doc, f.is_async)
     ret = {"json": r, "job": f.job(op.response), "json_or_job": f"{r} | {f.job(op.response)}", "raw": "Any",
            "stream": f.stream(op.event, speech)}[op.result]
+    if op.result == "json_or_job":
+        text = _format_overloads(op.method, sig, f.answer(ret), f.answer(f"str | {f.job(op.response)}"), doc, f.is_async)
+        if text:
+            return text
     return _method(op.method, sig.render(), f.answer(ret), doc, f.is_async)
 
 
@@ -229,7 +268,8 @@ def _helper_method(spec: dict, op: table.Op, h: table.Helper, f: Flavour, hand_w
         doc = (f"{place}, then waits for its job and returns the finished {op.response}. `wait_timeout` is the wait's "
                "deadline in seconds (`JobTimeoutError` past it; the job keeps running); `on_progress` receives a "
                "`JobProgress` after each poll; `progress=True` draws a bar. `timeout` bounds each request.")
-        return _method(h.method, sig.render(tail=tail), r, doc, f.is_async)
+        text = _format_overloads(h.method, sig, r, f"str | {r}", doc, f.is_async, tail=tail)
+        return text or _method(h.method, sig.render(tail=tail), r, doc, f.is_async)
     if h.kind == "pages":
         sig = Signature(spec, op)
         doc = f"Every item of every page of {place}, fetched page by page as iterated (`.pages()` for the pages)."
@@ -239,7 +279,7 @@ def _helper_method(spec: dict, op: table.Op, h: table.Helper, f: Flavour, hand_w
         fixed = ", ".join(f"{k}={v!r}" for k, v in h.args.items())
         return _method(h.method, sig.render(), r, f"{place} with {fixed}.", f.is_async)
     if h.kind == "follow_up":
-        sig = Signature(spec, op, drop={"stream", "task_id"}, first=["task_id"])
+        sig = Signature(spec, op, drop={"stream"}, first=["task_id"])
         doc = f"A follow-up message to the running task `task_id` ({place} with its id); a stream with `stream=True`."
         return _stream_overloads(h.method, sig, r, f.stream(op.event), False, doc, f.is_async)
     if h.kind in ("start", "create"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 import empiriolabs
 from empiriolabs import AsyncEmpirioLabs, EmpirioLabs
@@ -91,6 +92,19 @@ def video() -> str:
     return v.data[0].url
 
 
+def transcribe(path: str) -> str:
+    short = client.audio.transcriptions.create_and_wait(file=("meeting.wav", b"RIFF", "audio/wav"), model="openai-whisper-1")
+    with open(path, "rb") as f:
+        answer = client.audio.transcriptions.create(file=f, model="openai-whisper-1", language="en")
+    if isinstance(answer, empiriolabs.Job):
+        print(answer.wait(timeout=600).text)
+    subtitles = client.audio.transcriptions.create_and_wait(file=Path(path), model="openai-whisper-1", response_format="srt")
+    print(subtitles if isinstance(subtitles, str) else subtitles.text)
+    client.audio.transcriptions.create(file=b"RIFF", model="openai-whisper-1")
+    client.audio.transcriptions.create(file_url="https://example.com/a.wav", model="deepgram-nova-3", diarize=True)
+    return short.text
+
+
 def usage() -> float:
     total = 0.0
     for event in client.account.usage.list(limit=100, source="api"):
@@ -153,7 +167,7 @@ def manners() -> None:
 
 
 if __name__ == "__main__":
-    print(chat(), chat_stream(), tool_calls(), messages(), embeddings(), video(), usage())
+    print(chat(), chat_stream(), tool_calls(), messages(), embeddings(), video(), transcribe("a.wav"), usage())
     errors()
     manners()
     print(asyncio.run(async_main()))
