@@ -197,3 +197,19 @@ def test_async_close_early(aclient, mock):
     for path in ("/v1/chat/completions", "/v1/messages"):
         rec = stream_record(mock, path)
         assert rec["client_closed"] is True and rec["completed"] is False, path
+
+
+def test_every_stream_helper_is_a_context_on_the_async_client(aclient, client):
+    async def go():
+        async with aclient.chat.completions.stream(**CHAT) as s:
+            text = "".join([t async for t in s.text_stream])
+        awaited = await aclient.responses.stream(model="deepseek-v4-pro", input="Hi")
+        final = await awaited.get_final_response()
+        async with aclient.messages.stream(model="deepseek-v4-pro", max_tokens=100, messages=MSGS) as m:
+            message = await m.get_final_message()
+        return text, final, message
+
+    text, final, message = asyncio.run(go())
+    assert text == HELLO and final.status == "completed" and message.role == "assistant"
+    with client.chat.completions.stream(**CHAT) as s:
+        assert s.get_final_completion().choices[0].message.content == HELLO

@@ -97,7 +97,8 @@ def outputs(spec: dict, ops: list[table.Op]) -> dict[Path, str]:
                 raise SystemExit(f"{h.place} ({h.kind}) must be hand-written as {hcls}Helpers.{h.method} in {HELPERS.name}")
             params, _ = _signature(op, h.args)
             if h.kind == "stream":
-                doc, body = f"`{op.place}` with `stream=True`: the stream of events.", "return " + _call(op, extra="'stream': True")
+                doc = f"`{op.place}` with `stream=True`: the stream of events (on the async client, `async with` it or await it)."
+                body = "return self._stream_context(" + _call(op, extra="'stream': True") + ")"
             elif h.kind == "and_wait":
                 args = "".join(f"{a}, " for a in op.arguments)
                 doc = f"`{op.place}`, then waits for its job (`wait_timeout`, `on_progress`, `progress`): the finished result."

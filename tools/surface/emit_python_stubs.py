@@ -257,10 +257,8 @@ def _helper_method(spec: dict, op: table.Op, h: table.Helper, f: Flavour, hand_w
         sig = Signature(spec, op, drop={"stream"})
         doc = f"{place} with `stream=True`: the stream of {_t(op.event)[2:]} events."
         if f.is_async:
-            # A hand-written stream helper gives a context: `async with` it, or await it.
-            if h.method in hand_written:
-                return _method(h.method, sig.render(), f"AsyncStreamContext[{_t(op.event)}]", doc, False)
-            return _method(h.method, sig.render(), f.stream(op.event), doc, True)
+            # Every stream helper gives a context: `async with` it, or await it.
+            return _method(h.method, sig.render(), f"AsyncStreamContext[{_t(op.event)}]", doc, False)
         return _method(h.method, sig.render(), f.stream(op.event), doc, False)
     if h.kind == "and_wait":
         sig = Signature(spec, op)

@@ -131,17 +131,17 @@ def operations(spec: dict | None = None, table: dict | None = None) -> list[Op]:
             for p in shared + o.get("parameters", []):
                 p = _resolve(spec, p)
                 params.append(Param(p["name"], p["in"], bool(p.get("required")) or p["in"] == "path", p.get("schema", {})))
-            body_schema, multipart = None, False
             content = (o.get("requestBody") or {}).get("content", {})
-            for ctype in ("application/json", "multipart/form-data"):
-                if ctype in content:
-                    body_schema = _merged(spec, content[ctype].get("schema", {}))
-                    multipart = multipart or ctype == "multipart/form-data"
-                    break
-            if body_schema is not None:
-                required = set(body_schema.get("required", []))
-                for name, s in body_schema.get("properties", {}).items():
-                    params.append(Param(name, "body", name in required, _resolve(spec, s)))
+            forms = [_merged(spec, content[c].get("schema", {})) for c in ("application/json", "multipart/form-data") if c in content]
+            body_schema = forms[0] if forms else None
+            # A body that is JSON or a multipart form takes the fields of both.
+            seen = set()
+            for form in forms:
+                required = set(form.get("required", []))
+                for name, s in form.get("properties", {}).items():
+                    if name not in seen:
+                        seen.add(name)
+                        params.append(Param(name, "body", name in required, _resolve(spec, s)))
             helpers = []
             for h in e.get("helpers", []):
                 if h["kind"] not in HELPER_KINDS:

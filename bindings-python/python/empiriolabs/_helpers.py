@@ -8,17 +8,9 @@ from typing import Any
 
 from ._files import FileInput, to_part
 from ._resource import Resource, wait_args
-from ._streaming import AsyncStreamContext
 
 # The gateway's shortest hold of a non-streaming agent run (its minimum `max_wait_seconds`).
 START_WAIT_SECONDS = 5
-
-
-class MessagesHelpers:
-    def stream(self: Any, **params: Any):
-        """A message stream, for `with client.messages.stream(...) as s:` (async client: `async with`)."""
-        out = self._do("createMessage", {**params, "stream": True})
-        return AsyncStreamContext(out) if self._client._is_async and not self._raw else out
 
 
 class AudioTranscriptionsHelpers:

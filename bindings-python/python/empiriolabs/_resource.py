@@ -71,5 +71,11 @@ class Resource:
     def _sub(self, cls):
         return cls(self._client, self._raw)
 
+    def _stream_context(self, out: Any):
+        """A stream helper's answer: on the async client a context to `async with` or await."""
+        from ._streaming import AsyncStreamContext
+
+        return AsyncStreamContext(out) if self._client._is_async and not self._raw else out
+
     def _and_wait(self, started: Any, wait: dict):
         return self._client._and_wait(started, wait)

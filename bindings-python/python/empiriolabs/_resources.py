@@ -99,8 +99,8 @@ class ChatCompletions(Resource):
         return self._do('createChatCompletion', params)
 
     def stream(self, **params: Any):
-        """`chat.completions.create` with `stream=True`: the stream of events."""
-        return self._do('createChatCompletion', {**params, 'stream': True})
+        """`chat.completions.create` with `stream=True`: the stream of events (on the async client, `async with` it or await it)."""
+        return self._stream_context(self._do('createChatCompletion', {**params, 'stream': True}))
 
 
 class GpuCatalog(Resource):
@@ -269,8 +269,8 @@ class Answer(Resource):
         return self._do('createAnswer', params)
 
     def stream(self, **params: Any):
-        """`answer.create` with `stream=True`: the stream of events."""
-        return self._do('createAnswer', {**params, 'stream': True})
+        """`answer.create` with `stream=True`: the stream of events (on the async client, `async with` it or await it)."""
+        return self._stream_context(self._do('createAnswer', {**params, 'stream': True}))
 
 
 class Audio(Resource):
@@ -299,8 +299,8 @@ class Completions(Resource):
         return self._do('createCompletion', params)
 
     def stream(self, **params: Any):
-        """`completions.create` with `stream=True`: the stream of events."""
-        return self._do('createCompletion', {**params, 'stream': True})
+        """`completions.create` with `stream=True`: the stream of events (on the async client, `async with` it or await it)."""
+        return self._stream_context(self._do('createCompletion', {**params, 'stream': True}))
 
 
 class Detect(Resource):
@@ -376,10 +376,14 @@ class Jobs(Resource):
         return self._do('cancelJob', params, path={'job_id': job_id}, query=True)
 
 
-class Messages(_helpers.MessagesHelpers, Resource):
+class Messages(Resource):
     def create(self, **params: Any):
         """`POST /v1/messages`: Create a message (Anthropic format)."""
         return self._do('createMessage', params)
+
+    def stream(self, **params: Any):
+        """`messages.create` with `stream=True`: the stream of events (on the async client, `async with` it or await it)."""
+        return self._stream_context(self._do('createMessage', {**params, 'stream': True}))
 
 
 class Models(Resource):
@@ -421,8 +425,8 @@ class Responses(Resource):
         return self._do('createResponse', params)
 
     def stream(self, **params: Any):
-        """`responses.create` with `stream=True`: the stream of events."""
-        return self._do('createResponse', {**params, 'stream': True})
+        """`responses.create` with `stream=True`: the stream of events (on the async client, `async with` it or await it)."""
+        return self._stream_context(self._do('createResponse', {**params, 'stream': True}))
 
 
 class Search(Resource):
