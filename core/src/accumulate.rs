@@ -73,16 +73,20 @@ impl ChunkHead {
     }
 }
 
+/// The folded choice a chunk's choice `c` adds to (by its `index`), made `blank(n)` if new.
+fn choice_at<'a>(choices: &'a mut Vec<Value>, c: &Value, blank: impl Fn(usize) -> Value) -> &'a mut Value {
+    let i = c.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
+    while choices.len() <= i {
+        choices.push(blank(choices.len()));
+    }
+    &mut choices[i]
+}
+
 impl ChatAccumulator {
     pub fn push(&mut self, chunk: &Value) {
         self.head.push(chunk);
         for c in chunk.get("choices").and_then(Value::as_array).into_iter().flatten() {
-            let i = c.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
-            while self.choices.len() <= i {
-                let n = self.choices.len();
-                self.choices.push(json!({"index": n, "message": {"role": "assistant", "content": null}, "finish_reason": null}));
-            }
-            let choice = &mut self.choices[i];
+            let choice = choice_at(&mut self.choices, c, |n| json!({"index": n, "message": {"role": "assistant", "content": null}, "finish_reason": null}));
             if let Some(f) = c.get("finish_reason").filter(|f| !f.is_null()) {
                 choice["finish_reason"] = f.clone();
             }
@@ -203,12 +207,7 @@ impl CompletionAccumulator {
     pub fn push(&mut self, chunk: &Value) {
         self.head.push(chunk);
         for c in chunk.get("choices").and_then(Value::as_array).into_iter().flatten() {
-            let i = c.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
-            while self.choices.len() <= i {
-                let n = self.choices.len();
-                self.choices.push(json!({"index": n, "text": "", "logprobs": null, "finish_reason": null}));
-            }
-            let choice = &mut self.choices[i];
+            let choice = choice_at(&mut self.choices, c, |n| json!({"index": n, "text": "", "logprobs": null, "finish_reason": null}));
             if let Some(t) = c.get("text").and_then(Value::as_str) {
                 append(choice, "text", t);
             }
