@@ -2,22 +2,36 @@
 
 CARGO ?= cargo
 PYTHON ?= python3
+NPM ?= npm
+NODE_PKG := bindings-node
 VENV := .venv
 PY := $(VENV)/bin/python
 MOCK := target/debug/empirio-mock
 
-.PHONY: demo test build venv python bench-mock bench-python bench-core fuzz
+.PHONY: demo test build venv python node node-build bench-mock bench-python bench-core fuzz
 
 ## Start the mock gateway and call it: raw HTTP first, then each SDK's examples.
-demo: build python
+demo: build python node-build
 	$(CARGO) build -q -p empiriolabs --examples
 	bash tests/demo.sh $(MOCK)
 
-## Every test: Rust unit and doc tests, the conformance suite against the mock gateway, then
-## the Python package's own suite.
+## Every test: Rust unit and doc tests, the conformance suite against the mock gateway, the
+## Python package's own suite, then the Node package's.
 test: build venv python
 	$(CARGO) test --workspace
 	$(PY) -m pytest tests/conformance bindings-python/tests -q
+	$(MAKE) --no-print-directory node
+
+## The Node package: builds it (the napi addon, debug, in the shared target/; then tsc) and runs
+## its suite (node --test) against the mock gateway.
+node: build node-build
+	cd $(NODE_PKG) && $(NPM) test
+
+node-build: $(NODE_PKG)/node_modules/.package-lock.json
+	cd $(NODE_PKG) && $(NPM) run --silent build
+
+$(NODE_PKG)/node_modules/.package-lock.json: $(NODE_PKG)/package-lock.json
+	cd $(NODE_PKG) && $(NPM) ci --ignore-scripts --no-audit --no-fund
 
 ## Builds the Python extension (debug, in the shared target/) into the venv.
 python: venv

@@ -55,3 +55,8 @@ if [ -x .venv/bin/python ]; then
   say "Python SDK: python bindings-python/examples/quickstart.py"
   .venv/bin/python bindings-python/examples/quickstart.py
 fi
+
+if [ -f bindings-node/dist/index.js ]; then
+  say "Node SDK: node bindings-node/examples/quickstart.mjs"
+  node bindings-node/examples/quickstart.mjs
+fi
