@@ -35,6 +35,19 @@ impl NativeStream {
         Ok(Some(batch.iter().map(|ev| ev.data.to_string()).collect()))
     }
 
+    /// As `nextBatch`, with the text each event adds (the core's reading of a chat delta, an
+    /// Anthropic `text_delta`, a `response.output_text.delta`, …; `null` where it adds none):
+    /// `[events, texts]`, or `null` at the end.
+    #[napi(ts_return_type = "Promise<[Array<string>, Array<string | null>] | null>")]
+    pub async fn next_batch_with_text(&self, max: u32) -> Result<Option<(Vec<String>, Vec<Option<String>>)>> {
+        let batch = self.inner.next_batch(max.max(1) as usize).await.map_err(to_napi)?;
+        if batch.is_empty() {
+            return Ok(None);
+        }
+        let texts = batch.iter().map(|ev| ev.text().map(str::to_string)).collect();
+        Ok(Some((batch.iter().map(|ev| ev.data.to_string()).collect(), texts)))
+    }
+
     /// Reads what is left and returns what the stream folds into (the completion, message,
     /// response, answer, speech or last agent event) as JSON, or `null`.
     #[napi]

@@ -39,6 +39,7 @@ export {
 export { Job, type JobState, type WaitOptions } from './jobs';
 export { Page, PagePromise } from './pagination';
 export { Stream } from './streaming';
+export { ChatCompletionStream, MessageStream, ResponseStream, StreamHelper } from './stream-helpers';
 export { FileLike, toFile, type Uploadable } from './uploads';
 export { GpuConnection } from './helpers';
 export type { AndWaitOptions, Params } from './resource';

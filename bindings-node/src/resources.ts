@@ -11,6 +11,7 @@ import * as H from './helpers';
 import type { Job } from './jobs';
 import type { PagePromise } from './pagination';
 import { APIResource, type AndWaitOptions, type Params } from './resource';
+import { ChatCompletionStream, MessageStream, ResponseStream, StreamHelper } from './stream-helpers';
 import type { Stream } from './streaming';
 import type * as T from './types';
 
@@ -127,9 +128,9 @@ export class ChatCompletions extends APIResource {
     return this._do('createChatCompletion', { body: params }, options);
   }
 
-  /** `chat.completions.create` with `stream: true`: the stream of events. */
-  stream(params: Params, options?: RequestOptions): APIPromise<Stream<T.ChatCompletionChunk>> {
-    return this._do('createChatCompletion', { body: { ...params, stream: true } }, options);
+  /** `chat.completions.create` with `stream: true`, read as it arrives: events to listeners, `for await`, and the final value. */
+  stream(params: Params, options?: RequestOptions): ChatCompletionStream<T.ChatCompletionChunk, T.ChatCompletion> {
+    return new ChatCompletionStream(this._do('createChatCompletion', { body: { ...params, stream: true } }, options));
   }
 }
 
@@ -327,9 +328,9 @@ export class Answer extends APIResource {
     return this._do('createAnswer', { body: params }, options);
   }
 
-  /** `answer.create` with `stream: true`: the stream of events. */
-  stream(params: Params, options?: RequestOptions): APIPromise<Stream<T.AnswerStreamEvent>> {
-    return this._do('createAnswer', { body: { ...params, stream: true } }, options);
+  /** `answer.create` with `stream: true`, read as it arrives: events to listeners, `for await`, and the final value. */
+  stream(params: Params, options?: RequestOptions): StreamHelper<T.AnswerStreamEvent, T.AnswerResponse> {
+    return new StreamHelper(this._do('createAnswer', { body: { ...params, stream: true } }, options));
   }
 }
 
@@ -352,9 +353,9 @@ export class Completions extends APIResource {
     return this._do('createCompletion', { body: params }, options);
   }
 
-  /** `completions.create` with `stream: true`: the stream of events. */
-  stream(params: Params, options?: RequestOptions): APIPromise<Stream<T.Completion>> {
-    return this._do('createCompletion', { body: { ...params, stream: true } }, options);
+  /** `completions.create` with `stream: true`, read as it arrives: events to listeners, `for await`, and the final value. */
+  stream(params: Params, options?: RequestOptions): StreamHelper<T.Completion, T.Completion> {
+    return new StreamHelper(this._do('createCompletion', { body: { ...params, stream: true } }, options));
   }
 }
 
@@ -441,9 +442,9 @@ export class Messages extends APIResource {
     return this._do('createMessage', { body: params }, options);
   }
 
-  /** `messages.create` with `stream: true`: the stream of events. */
-  stream(params: Params, options?: RequestOptions): APIPromise<Stream<T.MessageStreamEvent>> {
-    return this._do('createMessage', { body: { ...params, stream: true } }, options);
+  /** `messages.create` with `stream: true`, read as it arrives: events to listeners, `for await`, and the final value. */
+  stream(params: Params, options?: RequestOptions): MessageStream<T.MessageStreamEvent, T.Message> {
+    return new MessageStream(this._do('createMessage', { body: { ...params, stream: true } }, options));
   }
 }
 
@@ -491,9 +492,9 @@ export class Responses extends APIResource {
     return this._do('createResponse', { body: params }, options);
   }
 
-  /** `responses.create` with `stream: true`: the stream of events. */
-  stream(params: Params, options?: RequestOptions): APIPromise<Stream<T.ResponseStreamEvent>> {
-    return this._do('createResponse', { body: { ...params, stream: true } }, options);
+  /** `responses.create` with `stream: true`, read as it arrives: events to listeners, `for await`, and the final value. */
+  stream(params: Params, options?: RequestOptions): ResponseStream<T.ResponseStreamEvent, T.Response> {
+    return new ResponseStream(this._do('createResponse', { body: { ...params, stream: true } }, options));
   }
 }
 

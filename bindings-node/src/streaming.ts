@@ -103,6 +103,36 @@ export class Stream<Item = any> implements AsyncIterable<Item> {
     };
   }
 
+  /** @internal Every event with the text it adds (the core's reading of it), for the stream helpers. */
+  async *_withText(): AsyncGenerator<[Item, string | null]> {
+    if (this.#consumed) throw new EmpirioLabsError('Cannot iterate over a consumed stream, use `.tee()` to split the stream.');
+    this.#consumed = true;
+    const site = callSite(this._withText);
+    try {
+      for (;;) {
+        let got;
+        try {
+          got = await this.#native.nextBatchWithText(BATCH);
+        } catch (e) {
+          throw fromNative(e, site);
+        }
+        if (got === null) return;
+        const [events, texts] = got;
+        for (let i = 0; i < events.length; i++) yield [JSON.parse(events[i]!), texts[i] ?? null];
+      }
+    } finally {
+      this.#finish();
+    }
+  }
+
+  /** @internal What the stream folded into, once it was read to its end. */
+  async _folded(): Promise<any> {
+    const v = await this.#native.finalValue().catch((e) => {
+      throw fromNative(e);
+    });
+    return v === null ? null : JSON.parse(v);
+  }
+
   /**
    * Reads what is left and returns what the stream folds into: the chat completion,
    * completion, response, message, answer, speech or last agent-task event (`null` for

@@ -22,11 +22,79 @@ test('chat: every chunk, then the terminator; the request streams', async () => 
   assert.equal((await streamRecord(m.mock, '/v1/chat/completions', 'completed')).completed, true);
 });
 
-test('chat.completions.stream() and the final completion', async () => {
-  const s = await client().chat.completions.stream(CHAT);
-  const final = await s.finalValue();
+test('chat.completions.stream(): content events, the final completion, iteration', async () => {
+  const s = client().chat.completions.stream(CHAT);
+  assert.ok(s instanceof el.ChatCompletionStream);
+  const deltas = [];
+  let snapshot = '';
+  let ended = false;
+  s.on('content', (delta, snap) => {
+    deltas.push(delta);
+    snapshot = snap;
+  });
+  s.on('end', () => (ended = true));
+  const final = await s.finalChatCompletion();
   assert.equal(final.object, 'chat.completion');
   assert.equal(final.choices[0].message.content, HELLO);
+  assert.equal(deltas.join(''), HELLO);
+  assert.equal(snapshot, HELLO);
+  assert.equal(await s.finalContent(), HELLO);
+  assert.equal((await s.finalMessage()).role, 'assistant');
+  assert.ok(ended);
+  const chunks = await collect(client().chat.completions.stream(CHAT));
+  assert.ok(chunks.length > 1 && chunks.every((c) => c.object === 'chat.completion.chunk'));
+});
+
+test("messages.stream(): on('text' | 'message' | 'end'), finalMessage(), finalText()", async () => {
+  const s = client().messages.stream({ model: 'deepseek-v4-pro', max_tokens: 100, messages: MSGS });
+  assert.ok(s instanceof el.MessageStream);
+  const seen = [];
+  s.on('text', (delta) => seen.push(['text', delta]))
+    .on('message', (m) => seen.push(['message', m.type]))
+    .on('end', () => seen.push(['end']));
+  const message = await s.finalMessage();
+  assert.equal(message.content[0].text, HELLO);
+  assert.equal(await s.finalText(), HELLO);
+  assert.equal(seen.filter(([k]) => k === 'text').map(([, t]) => t).join(''), HELLO);
+  assert.deepEqual(seen.slice(-2), [['message', 'message'], ['end']]);
+  const events = await collect(client().messages.stream({ model: 'deepseek-v4-pro', max_tokens: 100, messages: MSGS }));
+  assert.equal(events[0].type, 'message_start');
+  assert.equal(events.at(-1).type, 'message_stop');
+});
+
+test("a helper stream's error reaches 'error' listeners and its final promises", async () => {
+  const s = client().messages.stream({ model: 'deepseek-v4-pro', max_tokens: 100, messages: MSGS }, { headers: { 'x-mock-fault': 'stream_error_event' } });
+  const errors = [];
+  s.on('error', (e) => errors.push(e));
+  await assert.rejects(s.finalMessage(), (e) => e instanceof el.StreamError && e.reason === 'error_event');
+  assert.equal(errors.length, 1);
+  const cut = client().chat.completions.stream(CHAT, { headers: { 'x-mock-fault': 'stream_cut' } });
+  await assert.rejects(cut.finalChatCompletion(), (e) => e instanceof el.StreamError && e.reason === 'missing_terminator');
+  const refused = client().chat.completions.stream({ model: 'no-such-model', messages: MSGS });
+  await assert.rejects(refused.done(), el.NotFoundError);
+});
+
+test('abort() on a helper stream closes the connection', async () => {
+  const s = client().chat.completions.stream(CHAT, { headers: LONG });
+  let aborted = null;
+  s.on('abort', (e) => (aborted = e));
+  let n = 0;
+  s.on('chunk', () => {
+    if (++n === 3) s.abort();
+  });
+  await assert.rejects(s.done(), el.APIUserAbortError);
+  assert.ok(aborted instanceof el.APIUserAbortError);
+  assert.equal((await streamRecord(m.mock, '/v1/chat/completions')).client_closed, true);
+});
+
+test('responses.stream(): events by type, finalResponse()', async () => {
+  const s = client().responses.stream({ model: 'deepseek-v4-pro', input: 'Hi' });
+  assert.ok(s instanceof el.ResponseStream);
+  const deltas = [];
+  s.on('response.output_text.delta', (e) => deltas.push(e.delta));
+  const final = await s.finalResponse();
+  assert.equal(final.status, 'completed');
+  assert.equal(deltas.join(''), HELLO);
 });
 
 test('completions', async () => {
@@ -39,7 +107,7 @@ test('responses: created to completed', async () => {
   assert.equal(events[0].type, 'response.created');
   assert.equal(events.at(-1).type, 'response.completed');
   assert.equal(events.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta).join(''), HELLO);
-  const final = await (await client().responses.stream({ model: 'deepseek-v4-pro', input: 'Hi' })).finalValue();
+  const final = await client().responses.stream({ model: 'deepseek-v4-pro', input: 'Hi' }).finalValue();
   assert.equal(final.object, 'response');
   assert.equal(final.status, 'completed');
 });
@@ -52,7 +120,7 @@ test('messages: message_start to message_stop, with the Anthropic headers', asyn
   assert.equal(text, HELLO);
   const entry = (await m.mock.requests({ path: '/v1/messages' })).at(-1);
   assert.equal(entry.headers['anthropic-version'], '2023-06-01');
-  const message = await (await client().messages.stream({ model: 'deepseek-v4-pro', max_tokens: 100, messages: MSGS })).finalValue();
+  const message = await client().messages.stream({ model: 'deepseek-v4-pro', max_tokens: 100, messages: MSGS }).finalValue();
   assert.equal(message.type, 'message');
   assert.equal(message.content[0].text, HELLO);
   assert.equal(message.stop_reason, 'end_turn');
@@ -70,6 +138,7 @@ test('answer: deltas, citations, answer.done', async () => {
   const events = await collect(await client().answer.create({ model: 'exa-answer', query: 'q', stream: true }));
   assert.equal(events.at(-1).type, 'answer.done');
   assert.ok(events.some((e) => e.type === 'answer.citations'));
+  assert.match(await client().answer.stream({ model: 'exa-answer', query: 'q' }).finalText(), /You said: q$/);
 });
 
 test('agent runs: task.created to task.completed', async () => {

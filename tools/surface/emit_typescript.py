@@ -19,6 +19,10 @@ OUT = PKG / "resources.ts"
 TYPES = PKG / "types.ts"
 HELPERS = PKG / "helpers.ts"
 
+# The stream helper class of a `stream` helper, by the operation's event type (as openai-node
+# and @anthropic-ai/sdk name theirs); any other stream gets the generic `StreamHelper`.
+STREAM_HELPERS = {"ChatCompletionChunk": "ChatCompletionStream", "MessageStreamEvent": "MessageStream", "ResponseStreamEvent": "ResponseStream"}
+
 # Helper kinds this emitter writes; every other kind is hand-written in helpers.ts.
 GENERATED_KINDS = {"stream", "and_wait", "alias", "pages", "handle"}
 
@@ -157,9 +161,10 @@ def _helper(op: table.Op, h: table.Helper, name: str, files: list[str]) -> list[
     sig = Sig(op, h.args, files)
     place = table.spelled(op.place, "typescript")
     if h.kind == "stream":
-        return [_doc(op, f"`{place}` with `stream: true`: the stream of events."),
-                f"  {name}({sig.decl()}): APIPromise<Stream<{typ(op.event)}>> {{",
-                f"    return this._do('{op.id}', {sig.spec_with(stream='true')}, options);", "  }", ""]
+        cls = STREAM_HELPERS.get(op.event or "", "StreamHelper")
+        return [_doc(op, f"`{place}` with `stream: true`, read as it arrives: events to listeners, `for await`, and the final value."),
+                f"  {name}({sig.decl()}): {cls}<{typ(op.event)}, {typ(op.response)}> {{",
+                f"    return new {cls}(this._do('{op.id}', {sig.spec_with(stream='true')}, options));", "  }", ""]
     if h.kind == "and_wait":
         return [_doc(op, f"`{place}`, then waits for its job (`waitTimeout`, `onProgress`): the finished result."),
                 f"  {name}({sig.decl(options='AndWaitOptions')}): Promise<{typ(op.response)}> {{",
@@ -197,7 +202,11 @@ def outputs(spec: dict, ops: list[table.Op]) -> dict[Path, str]:
                 raise SystemExit(f"{h.place} ({h.kind}) must be hand-written as {hcls}Helpers.{hname} in {HELPERS.name}")
             methods[h.namespace] += _helper(op, h, hname, files)
 
-    blocks = [HEADER.rstrip("\n")]
+    used = sorted({STREAM_HELPERS.get(op.event or "", "StreamHelper") for op in ops for h in op.helpers if h.kind == "stream"
+                   and camel(h.method) not in written.get(table.class_name(h.namespace), set())})
+    header = HEADER.rstrip("\n").replace("import type { Stream } from './streaming';",
+                                          "import { " + ", ".join(used) + " } from './stream-helpers';\nimport type { Stream } from './streaming';")
+    blocks = [header]
     # Children before parents, so every property's class is defined above it.
     for ns in sorted(places, key=lambda n: (-n.count("."), n)):
         cls = table.class_name(ns)
