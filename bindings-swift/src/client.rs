@@ -51,9 +51,18 @@ pub struct ClientSettings {
     pub default_headers: Vec<NameValue>,
     pub user_agent: Option<String>,
     pub auth_style: AuthStyle,
+    /// The first and longest waits of the retry backoff (defaults 0.5 s and 8 s).
+    pub retry_backoff: Option<Backoff>,
     /// The language package (`kotlin`, `swift`) and its version, for the user agent.
     pub binding: String,
     pub binding_version: String,
+}
+
+/// The first and longest waits of the exponential retry backoff.
+#[derive(uniffi::Record, Clone, Copy, Debug)]
+pub struct Backoff {
+    pub initial: Duration,
+    pub max: Duration,
 }
 
 /// Status, headers and request id of an answer.
@@ -102,6 +111,8 @@ pub struct CallInput {
     pub query: Vec<NameValue>,
     pub body: Option<String>,
     pub files: Vec<FilePart>,
+    /// Send the body's fields as `multipart/form-data` even without files (with files it always is).
+    pub multipart: bool,
     /// Overrides the operation's method (GPU connect takes any).
     pub method: Option<String>,
     pub options: CallOptions,
@@ -157,7 +168,15 @@ async fn parts(files: Vec<FilePart>) -> Result<Vec<Part>, Error> {
 
 async fn call_args(input: CallInput, token: empiriolabs::CancellationToken) -> Result<CallArgs, Error> {
     let files = parts(input.files).await?;
-    CallArgs::assemble(pairs(input.path), pairs(input.query), body_json(input.body)?, files, input.method, request_options(input.options, token)?)
+    let body = body_json(input.body)?;
+    let form = input.multipart && files.is_empty();
+    let args = CallArgs::assemble(pairs(input.path), pairs(input.query), if form { None } else { body.clone() }, files, input.method, request_options(input.options, token)?)?;
+    Ok(match (form, body) {
+        (true, Some(Value::Object(fields))) => args.multipart(empiriolabs::upload::fields(fields)),
+        (true, None) => args.multipart(Vec::new()),
+        (true, Some(_)) => return Err(invalid("body", "must be an object of fields for a multipart body".into())),
+        (false, _) => args,
+    })
 }
 
 fn outcome(out: empiriolabs::Outcome) -> Outcome {
@@ -208,6 +227,9 @@ impl NativeClient {
         }
         for p in s.default_headers {
             b = b.default_header(p.name, p.value);
+        }
+        if let Some(r) = s.retry_backoff {
+            b = b.retry_backoff(r.initial, r.max);
         }
         if let Some(ua) = s.user_agent {
             b = b.user_agent(ua);

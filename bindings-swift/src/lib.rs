@@ -18,7 +18,7 @@ mod pager;
 mod runtime;
 mod stream;
 
-pub use client::{AuthStyle, CallInput, CallOptions, ClientSettings, FilePart, NativeClient, Outcome, NameValue, ResponseMeta};
+pub use client::{AuthStyle, Backoff, CallInput, CallOptions, ClientSettings, FilePart, NativeClient, Outcome, NameValue, ResponseMeta};
 pub use error::NativeError;
 pub use job::{NativeJob, ProgressListener, ProgressUpdate, WaitSettings};
 pub use pager::{NativePager, Page};

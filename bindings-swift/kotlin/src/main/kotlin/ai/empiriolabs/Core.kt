@@ -58,9 +58,11 @@ class Upload private constructor(
 internal class Call(
     val path: List<Pair<String, String>> = emptyList(),
     val query: List<Pair<String, String>> = emptyList(),
-    val body: JsonObject? = null,
+    val body: kotlinx.serialization.json.JsonElement? = null,
     val files: List<Pair<String, Upload>> = emptyList(),
     val method: String? = null,
+    /** The body's fields as `multipart/form-data` even without files. */
+    val multipart: Boolean = false,
 ) {
     companion object {
         private fun present(params: Map<String, Any?>) = params.filterValues { it != null }
@@ -133,7 +135,7 @@ internal class Core(val native: NativeClient) {
     suspend fun outcome(op: String, call: Call, o: RequestOptions): RawResult = cancellable { h ->
         val input = CallInput(
             path = pairs(call.path), query = pairs(call.query), body = call.body?.toString(),
-            files = call.files.map { (field, u) -> u.part(field) }, method = call.method, options = options(o, h),
+            files = call.files.map { (field, u) -> u.part(field) }, multipart = call.multipart, method = call.method, options = options(o, h),
         )
         RawResult.of(native.invoke(op, input))
     }

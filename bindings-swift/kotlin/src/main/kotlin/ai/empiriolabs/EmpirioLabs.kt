@@ -43,7 +43,7 @@ class EmpirioLabs private constructor(internal val core: Core) : Namespaces(core
         streamIdleTimeout: Duration? = null,
         userAgent: String? = null,
         authStyle: AuthStyle = AuthStyle.BEARER,
-    ) : this(connect(apiKey, baseUrl, timeout, maxRetries, defaultHeaders, connectTimeout, streamIdleTimeout, userAgent, authStyle))
+    ) : this(connect(apiKey, baseUrl, timeout, maxRetries, defaultHeaders, connectTimeout, streamIdleTimeout, userAgent, authStyle, null))
 
     /** The gateway this client talks to. */
     val baseUrl: String get() = core.native.baseUrl()
@@ -53,19 +53,22 @@ class EmpirioLabs private constructor(internal val core: Core) : Namespaces(core
 
     /**
      * Calls any operation by its operationId, with the same validation, retries and errors as
-     * the namespaces: the answer as it came (JSON, text, bytes, a stream or a job).
+     * the namespaces: the answer as it came (JSON, text, bytes, a stream or a job). The body
+     * (any JSON value, with [files] or [multipart] an object of form fields) is sent exactly as given.
      */
     suspend fun invoke(
         operationId: String,
         path: Map<String, String> = emptyMap(),
         query: Map<String, Any?> = emptyMap(),
-        body: Map<String, Any?>? = null,
+        body: Any? = null,
         files: Map<String, Upload> = emptyMap(),
         method: String? = null,
         options: RequestOptions = RequestOptions.DEFAULT,
+        multipart: Boolean = false,
     ): RawResult {
-        val call = Call.body(path.toList(), body ?: emptyMap(), query, files.toList(), method)
-        return core.outcome(operationId, call, options)
+        // Sent exactly as given: an empty object is a body, a `null` field is sent as null.
+        val json = body?.let { toJsonElement(it, "body") }
+        return core.outcome(operationId, Call(path.toList(), Call.queryPairs(query), json, files.toList(), method, multipart), options)
     }
 
     /** The bytes behind a generated output URL (signed for 7 days; no key is sent). */
@@ -85,9 +88,16 @@ class EmpirioLabs private constructor(internal val core: Core) : Namespaces(core
         /** This package's version, as the user agent names it. */
         val VERSION: String by lazy { ai.empiriolabs.ffi.bindingVersion() }
 
+        /** A client whose retries wait [retryBackoff] (first, longest) instead of 0.5 s and 8 s: for tests. */
+        internal fun withBackoff(
+            retryBackoff: Pair<Duration, Duration>, apiKey: String?, baseUrl: String?, timeout: Duration?, maxRetries: Int?,
+            streamIdleTimeout: Duration?, authStyle: AuthStyle,
+        ) = EmpirioLabs(connect(apiKey, baseUrl, timeout, maxRetries, emptyMap(), null, streamIdleTimeout, null, authStyle, retryBackoff))
+
         private fun connect(
             apiKey: String?, baseUrl: String?, timeout: Duration?, maxRetries: Int?, defaultHeaders: Map<String, String>,
             connectTimeout: Duration?, streamIdleTimeout: Duration?, userAgent: String?, authStyle: AuthStyle,
+            retryBackoff: Pair<Duration, Duration>?,
         ): Core {
             require(maxRetries == null || maxRetries >= 0) { "maxRetries must not be negative" }
             val settings = ClientSettings(
@@ -95,6 +105,7 @@ class EmpirioLabs private constructor(internal val core: Core) : Namespaces(core
                 streamIdleTimeout = streamIdleTimeout?.toJavaDuration(), maxRetries = maxRetries?.toUInt(),
                 defaultHeaders = defaultHeaders.map { NameValue(it.key, it.value) }, userAgent = userAgent,
                 authStyle = if (authStyle == AuthStyle.X_API_KEY) ai.empiriolabs.ffi.AuthStyle.X_API_KEY else ai.empiriolabs.ffi.AuthStyle.BEARER,
+                retryBackoff = retryBackoff?.let { ai.empiriolabs.ffi.Backoff(it.first.toJavaDuration(), it.second.toJavaDuration()) },
                 binding = "kotlin", bindingVersion = VERSION,
             )
             return Core(native { NativeClient(settings) })

@@ -13,9 +13,12 @@ import java.lang.reflect.Modifier
 class SurfaceTest {
     private fun camel(s: String) = s.split("_").mapIndexed { i, w -> if (i == 0) w else w.replaceFirstChar(Char::uppercase) }.joinToString("")
 
+    /** The table (`-Dempirio.surface.table=<file>` points the test at another, to see it fail). */
+    private val table = System.getProperty("empirio.surface.table")?.let { java.io.File(it) } ?: REPO.resolve("spec/surface.toml").toFile()
+
     /** Every `place = "..."` of the table (operations and helpers), spelled in Kotlin. */
     private fun tablePlaces(): Map<String, Set<String>> {
-        val text = REPO.resolve("spec/surface.toml").toFile().readText()
+        val text = table.readText()
         val places = Regex("""place\s*=\s*"([a-z0-9_.]+)"""").findAll(text).map { it.groupValues[1] }.toSet()
         val out = sortedMapOf<String, MutableSet<String>>()
         for (p in places) {
