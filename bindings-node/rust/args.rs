@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use empiriolabs::upload::Part;
-use empiriolabs::{CallArgs, ClientSettings, RequestOptions, WaitOptions};
+use empiriolabs::{AuthStyle, CallArgs, ClientSettings, RequestOptions, WaitOptions};
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 use serde::Deserialize;
@@ -42,10 +42,29 @@ pub struct Settings {
     default_headers: Vec<(String, String)>,
     default_query: Vec<(String, String)>,
     user_agent: Option<String>,
+    /// `authorization` (the default: `Authorization: Bearer <key>`) or `x-api-key`.
+    auth_header: Option<String>,
+    /// `{initial, max}` in ms: the first and longest waits of the retry backoff.
+    retry_backoff: Option<Backoff>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Backoff {
+    initial: f64,
+    max: f64,
+}
+
+/// What `NativeClient`'s constructor builds from: the core's settings, and what they lack.
+pub struct ClientParts {
+    pub settings: ClientSettings,
+    pub default_query: Vec<(String, String)>,
+    pub auth_style: AuthStyle,
+    pub retry_backoff: Option<(Duration, Duration)>,
 }
 
 impl Settings {
-    pub fn from_json(json: &str) -> napi::Result<(ClientSettings, Vec<(String, String)>)> {
+    pub fn from_json(json: &str) -> napi::Result<ClientParts> {
         let s: Settings = parse("options", json)?;
         let secs = |name: &str, v: Option<f64>| millis(name, v).map(|d| d.map(|d| d.as_secs_f64()));
         let core = ClientSettings {
@@ -58,7 +77,16 @@ impl Settings {
             default_headers: s.default_headers.into_iter().collect(),
             user_agent: s.user_agent,
         };
-        Ok((core, s.default_query))
+        let auth_style = match s.auth_header.as_deref() {
+            None | Some("authorization") => AuthStyle::Bearer,
+            Some("x-api-key") => AuthStyle::XApiKey,
+            Some(other) => return Err(invalid("authHeader", format!("must be `authorization` or `x-api-key`, not `{other}`"))),
+        };
+        let retry_backoff = match s.retry_backoff {
+            None => None,
+            Some(b) => Some((millis("retryBackoff.initial", Some(b.initial))?.expect("given"), millis("retryBackoff.max", Some(b.max))?.expect("given"))),
+        };
+        Ok(ClientParts { settings: core, default_query: s.default_query, auth_style, retry_backoff })
     }
 }
 

@@ -56,12 +56,17 @@ pub struct NativeClient {
 impl NativeClient {
     /// A client from its settings as JSON: `apiKey`, `baseURL`, `timeout`, `connectTimeout`,
     /// `streamIdleTimeout` (ms), `maxRetries`, `defaultHeaders` and `defaultQuery` (pairs),
-    /// `userAgent`. Unset values come from the environment or the core's defaults.
+    /// `userAgent`, `authHeader`, `retryBackoff` (`{initial, max}` ms). Unset values come from
+    /// the environment or the core's defaults.
     #[napi(constructor)]
     pub fn new(options_json: String) -> Result<NativeClient> {
-        let (settings, default_query) = Settings::from_json(&options_json)?;
-        let core = settings.build("node", env!("CARGO_PKG_VERSION")).map_err(to_napi)?;
-        Ok(NativeClient { core, default_query })
+        let parts = Settings::from_json(&options_json)?;
+        let mut b = parts.settings.builder().map_err(to_napi)?.auth_style(parts.auth_style);
+        if let Some((initial, max)) = parts.retry_backoff {
+            b = b.retry_backoff(initial, max);
+        }
+        let core = b.binding("node", env!("CARGO_PKG_VERSION")).build().map_err(to_napi)?;
+        Ok(NativeClient { core, default_query: parts.default_query })
     }
 
     #[napi(getter, js_name = "baseURL")]

@@ -31,6 +31,10 @@ export interface ClientOptions {
   defaultQuery?: Record<string, string | number | boolean | null | undefined>;
   /** Replaces the user agent (default `empiriolabs-node/<version> (core <version>; <os>)`). */
   userAgent?: string;
+  /** Which header carries the key: `authorization` (`Bearer <key>`, the default) or `x-api-key`. */
+  authHeader?: 'authorization' | 'x-api-key';
+  /** The first and longest waits of the retry backoff, in ms (defaults 500 and 8000). */
+  retryBackoff?: { initial: number; max: number };
 }
 
 function readEnv(name: string): string | undefined {
@@ -89,6 +93,8 @@ export class EmpirioLabs {
           defaultHeaders: headerPairs(settings.defaultHeaders),
           defaultQuery,
           userAgent: settings.userAgent ?? null,
+          authHeader: settings.authHeader ?? null,
+          retryBackoff: settings.retryBackoff ?? null,
         }),
       );
     } catch (e) {

@@ -39,6 +39,11 @@ export class Stream<Item = any> implements AsyncIterable<Item> {
     return this.meta.request_id;
   }
 
+  /** The stream's wire convention: `openai`, `anthropic`, `responses` or `typed`. */
+  get flavor(): string {
+    return this.#native.flavor;
+  }
+
   /** Aborting it closes the stream (as in openai-node). */
   get controller(): AbortController {
     if (this.#controller === undefined) {
