@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import table  # noqa: E402
 
-EMITTERS = ["emit_python_resources", "emit_python_types", "emit_python_stubs", "emit_kotlin", "emit_typescript"]
+EMITTERS = ["emit_python_resources", "emit_python_types", "emit_python_stubs", "emit_kotlin", "emit_swift", "emit_typescript"]
 
 
 def generated() -> dict[Path, str]:
