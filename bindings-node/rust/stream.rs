@@ -35,6 +35,26 @@ impl NativeStream {
         Ok(Some(batch.iter().map(|ev| ev.data.to_string()).collect()))
     }
 
+    /// As `nextBatch`, the events as one JSON array text (one string to create and one
+    /// `JSON.parse` for the whole batch); `null` at the end.
+    #[napi]
+    pub async fn next_batch_json(&self, max: u32) -> Result<Option<String>> {
+        let batch = self.inner.next_batch(max.max(1) as usize).await.map_err(to_napi)?;
+        if batch.is_empty() {
+            return Ok(None);
+        }
+        let mut out = Vec::with_capacity(batch.len() * 256);
+        out.push(b'[');
+        for (i, ev) in batch.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut out, &ev.data).map_err(|e| Error::from_reason(e.to_string()))?;
+        }
+        out.push(b']');
+        Ok(Some(String::from_utf8(out).map_err(|e| Error::from_reason(e.to_string()))?))
+    }
+
     /// As `nextBatch`, with the text each event adds (the core's reading of a chat delta, an
     /// Anthropic `text_delta`, a `response.output_text.delta`, …; `null` where it adds none):
     /// `[events, texts]`, or `null` at the end.

@@ -104,9 +104,6 @@ export class EmpirioLabs {
     this.baseURL = this.#native.baseURL;
     this.timeout = settings.timeout;
     this.maxRetries = settings.maxRetries;
-    for (const [name, Ns] of Object.entries(NAMESPACES)) {
-      Object.defineProperty(this, name, { value: new Ns(this), enumerable: false, writable: false });
-    }
   }
 
   /** Whether the client has an API key (the key itself is never shown). */
@@ -204,4 +201,18 @@ export class EmpirioLabs {
   [inspect.custom](): string {
     return `EmpirioLabs ${inspect(this.toJSON())}`;
   }
+}
+
+// Each namespace is made on first use and kept on the client, so a client costs its settings
+// and its connection pool, not the 40-odd namespace objects it may never touch.
+for (const [name, Ns] of Object.entries(NAMESPACES)) {
+  Object.defineProperty(EmpirioLabs.prototype, name, {
+    configurable: true,
+    enumerable: false,
+    get(this: EmpirioLabs) {
+      const ns = new Ns(this);
+      Object.defineProperty(this, name, { value: ns, enumerable: false, writable: false, configurable: true });
+      return ns;
+    },
+  });
 }

@@ -7,7 +7,7 @@
 
 import type { NativeStream } from './native/index';
 import { callSite, EmpirioLabsError, fromNative, type CallSite } from './errors';
-import { parseMeta, type ResponseMeta } from './core';
+import { noop, parseMeta, type ResponseMeta } from './core';
 
 /** Events fetched per crossing of the addon boundary, at most. */
 const BATCH = 512;
@@ -74,26 +74,39 @@ export class Stream<Item = any> implements AsyncIterable<Item> {
     this.#consumed = true;
     const native = this.#native;
     const site: CallSite = callSite(this[Symbol.asyncIterator]);
-    let buf: string[] = [];
+    let buf: Item[] = [];
     let i = 0;
     let ended = false;
+    // The next batch is asked for as soon as one arrives, so the core decodes it while this
+    // thread parses the last one; a failure waits in it until the reader gets there. A batch
+    // crosses as one JSON array text: one string and one JSON.parse for every event in it.
+    let ahead: Promise<string | null> | null = null;
+    const ask = () => {
+      const p = native.nextBatchJson(BATCH);
+      p.catch(noop);
+      return p;
+    };
     const end = () => {
       ended = true;
+      ahead = null;
       this.#finish();
     };
     return {
       next: (): Promise<IteratorResult<Item>> => {
-        if (i < buf.length) return Promise.resolve({ value: JSON.parse(buf[i++]!), done: false });
+        if (i < buf.length) return Promise.resolve({ value: buf[i++]!, done: false });
         if (ended || this.#finished) return Promise.resolve(DONE);
-        return native.nextBatch(BATCH).then(
+        const got = ahead ?? ask();
+        ahead = null;
+        return got.then(
           (b) => {
             if (b === null) {
               end();
               return DONE;
             }
-            buf = b;
+            buf = JSON.parse(b);
             i = 1;
-            return { value: JSON.parse(b[0]!), done: false };
+            if (!this.#finished) ahead = ask();
+            return { value: buf[0]!, done: false };
           },
           (e) => {
             end();
@@ -113,15 +126,22 @@ export class Stream<Item = any> implements AsyncIterable<Item> {
     if (this.#consumed) throw new EmpirioLabsError('Cannot iterate over a consumed stream, use `.tee()` to split the stream.');
     this.#consumed = true;
     const site = callSite(this._withText);
+    const ask = () => {
+      const p = this.#native.nextBatchWithText(BATCH);
+      p.catch(noop);
+      return p;
+    };
     try {
+      let ahead = ask();
       for (;;) {
         let got;
         try {
-          got = await this.#native.nextBatchWithText(BATCH);
+          got = await ahead;
         } catch (e) {
           throw fromNative(e, site);
         }
         if (got === null) return;
+        ahead = ask();
         const [events, texts] = got;
         for (let i = 0; i < events.length; i++) yield [JSON.parse(events[i]!), texts[i] ?? null];
       }
@@ -179,13 +199,13 @@ export class Stream<Item = any> implements AsyncIterable<Item> {
     const side = (n: 0 | 1): Stream<Item> => {
       const q = queues[n]!;
       const fake = {
-        nextBatch: async (): Promise<string[] | null> => {
+        nextBatchJson: async (): Promise<string | null> => {
           while (q.length === 0) {
             if (failure) throw failure.e;
             await pull();
           }
           const r = q.shift()!;
-          return r.done ? null : [JSON.stringify(r.value)];
+          return r.done ? null : JSON.stringify([r.value]);
         },
         finalValue: async () => null,
         close: () => {

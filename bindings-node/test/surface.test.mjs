@@ -51,7 +51,8 @@ function nodeSurface(client) {
       }
     }
   };
-  for (const name of Object.getOwnPropertyNames(client)) {
+  for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(client))) {
+    if (typeof Object.getOwnPropertyDescriptor(Object.getPrototypeOf(client), name).get !== 'function') continue;
     const v = client[name];
     if (v instanceof APIResource) walk(name, v);
   }
