@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MOCK := target/debug/empirio-mock
 
-.PHONY: demo test build venv python node node-build bench-mock bench-python bench-core fuzz
+.PHONY: demo test build venv python node node-build bench-mock bench-python bench-node bench-core fuzz
 
 ## Start the mock gateway and call it: raw HTTP first, then each SDK's examples.
 demo: build python node-build
@@ -52,6 +52,14 @@ bench-python: venv
 	$(CARGO) build --release -p empirio-mock
 	VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin develop --release --quiet -m bindings-python/Cargo.toml
 	$(PY) tests/bench/bench_python.py
+
+## The Node package against openai-node and raw fetch, release builds (not part of `make test`);
+## `make node-build` (or `make test`) puts the debug addon back.
+bench-node: $(NODE_PKG)/node_modules/.package-lock.json
+	$(CARGO) build --release -p empirio-mock
+	cd $(NODE_PKG) && $(NPM) run --silent build:release
+	cd tests/bench/node && $(NPM) ci --no-audit --no-fund
+	node tests/bench/node/bench.mjs
 
 ## The mock gateway against a bare hyper server, release build (not part of `make test`).
 bench-mock:
