@@ -116,12 +116,19 @@ export class EmpirioLabs {
     return new EmpirioLabs({ ...SETTINGS.get(this), ...overrides });
   }
 
-  /** The bytes behind a generated output URL (signed, valid 7 days; no key is sent). */
-  async download(url: string, options: { signal?: AbortSignal | null } = {}): Promise<Buffer> {
+  /**
+   * A generated output URL (signed, valid 7 days; no key is sent): its bytes, or with `path`,
+   * saved there in constant memory (the file is complete, or not there) and its byte count.
+   */
+  download(url: string, options?: { signal?: AbortSignal | null }): Promise<Buffer>;
+  download(url: string, path: string, options?: { signal?: AbortSignal | null }): Promise<number>;
+  async download(url: string, pathOrOptions?: string | { signal?: AbortSignal | null }, maybeOptions?: { signal?: AbortSignal | null }): Promise<Buffer | number> {
     const site = callSite(this.download);
+    const path = typeof pathOrOptions === 'string' ? pathOrOptions : undefined;
+    const options = (typeof pathOrOptions === 'string' ? maybeOptions : pathOrOptions) ?? {};
     const { token, release } = abortLink(options.signal);
     try {
-      return await this.#native.download(url, token);
+      return path === undefined ? await this.#native.download(url, token) : await this.#native.downloadTo(url, path, token);
     } catch (e) {
       throw fromNative(e, site);
     } finally {
@@ -129,17 +136,9 @@ export class EmpirioLabs {
     }
   }
 
-  /** Saves an output URL to `path` in constant memory (the file is complete, or not there); the byte count. */
-  async downloadTo(url: string, path: string, options: { signal?: AbortSignal | null } = {}): Promise<number> {
-    const site = callSite(this.downloadTo);
-    const { token, release } = abortLink(options.signal);
-    try {
-      return await this.#native.downloadTo(url, path, token);
-    } catch (e) {
-      throw fromNative(e, site);
-    } finally {
-      release();
-    }
+  /** `download(url, path)`. */
+  downloadTo(url: string, path: string, options: { signal?: AbortSignal | null } = {}): Promise<number> {
+    return this.download(url, path, options);
   }
 
   /** @internal One call of operation `op`; `above` is the frame the error stack starts under. */

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CHAT, ROOT, load, useMock } from './support.mjs';
@@ -79,6 +80,22 @@ test('withResponse() and asResponse()', async () => {
   assert.ok((await res.json()).data.length > 0);
   const streamed = await c.chat.completions.create({ ...CHAT, stream: true }).asResponse();
   assert.match(await streamed.text(), /^data: \{/);
+});
+
+test('download(url) gives the bytes, download(url, path) saves them; no key goes to the URL', async () => {
+  const c = new el.EmpirioLabs({ apiKey: m.mock.apiKey, baseURL: m.mock.url });
+  const url = `${m.mock.url}/v1/gpu/catalog/rtx-4090`;
+  const data = await c.download(url);
+  assert.ok(Buffer.isBuffer(data) && data.includes('RTX 4090'));
+  const dir = mkdtempSync(path.join(tmpdir(), 'empiriolabs-dl-'));
+  const target = path.join(dir, 'out.json');
+  assert.equal(await c.download(url, target), data.length);
+  assert.deepEqual(readFileSync(target), data);
+  assert.equal(await c.downloadTo(url, target), data.length);
+  await assert.rejects(c.download(`${m.mock.url}/v1/gpu/catalog/none`), el.NotFoundError);
+  await assert.rejects(c.download(`${m.mock.url}/v1/gpu/catalog/none`, path.join(dir, 'none.json')), el.NotFoundError);
+  assert.ok(!existsSync(path.join(dir, 'none.json')));
+  assert.ok(!('authorization' in (await m.mock.requests({ path: '/v1/gpu/catalog/rtx-4090' })).at(-1).headers));
 });
 
 test('the client works in worker_threads', async () => {
