@@ -10,6 +10,9 @@ import { APIResource, type Params } from './resource';
 import type { Stream } from './streaming';
 import type * as T from './types';
 
+/** A follow-up's parameters: a run's (the task id is the first argument). */
+export type FollowUpParams = T.AgentsRunParams;
+
 /** The gateway's shortest hold of a non-streaming agent run (its minimum `max_wait_seconds`). */
 export const START_WAIT_SECONDS = 5;
 
@@ -18,7 +21,7 @@ export class AgentsHelpers extends APIResource {
    * Runs a task without streaming: the gateway holds the answer until the task ends or
    * `max_wait_seconds` (default 900) passes; the call's timeout is raised above that hold.
    */
-  create(params: Params, options?: RequestOptions): APIPromise<T.AgentTaskAccepted> {
+  create(params: T.AgentsRunParams, options?: RequestOptions): APIPromise<T.AgentTaskAccepted> {
     return this._do('runAgent', { body: { ...params, stream: false } }, options);
   }
 
@@ -26,14 +29,14 @@ export class AgentsHelpers extends APIResource {
    * Starts a task in the background: the accepted task (`task_id`, `status`) as soon as the
    * gateway has given it an id (held at most `max_wait_seconds`, the gateway's minimum unless set).
    */
-  start(params: Params, options?: RequestOptions): APIPromise<T.AgentTaskAccepted> {
+  start(params: T.AgentsRunParams, options?: RequestOptions): APIPromise<T.AgentTaskAccepted> {
     return this._do('runAgent', { body: { max_wait_seconds: START_WAIT_SECONDS, ...params, stream: false } }, options);
   }
 
   /** Sends a follow-up message to a running task (`runAgent` with its `task_id`); held unless `stream: true`. */
-  followUp(taskId: string, params: Params & { stream: true }, options?: RequestOptions): APIPromise<Stream<T.AgentStreamEvent>>;
-  followUp(taskId: string, params: Params, options?: RequestOptions): APIPromise<T.AgentTaskAccepted>;
-  followUp(taskId: string, params: Params, options?: RequestOptions): APIPromise<any> {
+  followUp(taskId: string, params: FollowUpParams & { stream: true }, options?: RequestOptions): APIPromise<Stream<T.AgentStreamEvent>>;
+  followUp(taskId: string, params: FollowUpParams, options?: RequestOptions): APIPromise<T.AgentTaskAccepted>;
+  followUp(taskId: string, params: FollowUpParams, options?: RequestOptions): APIPromise<any> {
     return this._do('runAgent', { body: { ...params, task_id: taskId, stream: params.stream ?? false } }, options);
   }
 

@@ -10,7 +10,7 @@ import type { APIPromise, RequestOptions } from './core';
 import * as H from './helpers';
 import type { Job } from './jobs';
 import type { PagePromise } from './pagination';
-import { APIResource, type AndWaitOptions, type Params } from './resource';
+import { APIResource, type AndWaitOptions } from './resource';
 import { ChatCompletionStream, MessageStream, ResponseStream, StreamHelper } from './stream-helpers';
 import type { Stream } from './streaming';
 import type * as T from './types';
@@ -22,7 +22,7 @@ export class HostedAgentsInstancesIntegrations extends APIResource {
   }
 
   /** `POST /v1/hosted-agents/instances/{instance_id}/integrations`: Save a hosted-agent integration. */
-  save(instanceId: string, params: Params, options?: RequestOptions): APIPromise<T.Integration> {
+  save(instanceId: string, params: T.HostedAgentsInstancesIntegrationsSaveParams, options?: RequestOptions): APIPromise<T.Integration> {
     return this._do('saveHostedAgentIntegration', { path: { instance_id: instanceId }, body: params }, options);
   }
 
@@ -32,7 +32,7 @@ export class HostedAgentsInstancesIntegrations extends APIResource {
   }
 
   /** `POST /v1/hosted-agents/instances/{instance_id}/integrations/{kind}/behavior`: Set messaging channel behavior. */
-  setBehavior(instanceId: string, kind: string, params?: Params, options?: RequestOptions): APIPromise<T.HostedAgentChannelBehavior> {
+  setBehavior(instanceId: string, kind: string, params?: T.HostedAgentsInstancesIntegrationsSetBehaviorParams, options?: RequestOptions): APIPromise<T.HostedAgentChannelBehavior> {
     return this._do('setHostedAgentIntegrationBehavior', { path: { instance_id: instanceId, kind }, body: params }, options);
   }
 }
@@ -44,7 +44,7 @@ export class HostedAgentsInstancesMcp extends APIResource {
   }
 
   /** `POST /v1/hosted-agents/instances/{instance_id}/mcp`: Attach a remote MCP connector to a hosted agent. */
-  add(instanceId: string, params: Params, options?: RequestOptions): APIPromise<T.McpServerList> {
+  add(instanceId: string, params: T.HostedAgentsInstancesMcpAddParams, options?: RequestOptions): APIPromise<T.McpServerList> {
     return this._do('addHostedAgentMcp', { path: { instance_id: instanceId }, body: params }, options);
   }
 
@@ -61,7 +61,7 @@ export class HostedAgentsInstancesSkills extends APIResource {
   }
 
   /** `POST /v1/hosted-agents/instances/{instance_id}/skills`: Add a skill to a hosted agent. */
-  add(instanceId: string, params?: Params, options?: RequestOptions): APIPromise<T.SkillList> {
+  add(instanceId: string, params?: T.HostedAgentsInstancesSkillsAddParams, options?: RequestOptions): APIPromise<T.SkillList> {
     return this._do('addHostedAgentSkill', { path: { instance_id: instanceId }, body: params }, options);
   }
 
@@ -73,63 +73,63 @@ export class HostedAgentsInstancesSkills extends APIResource {
 
 export class AccountUsage extends APIResource {
   /** `GET /v1/account/usage`: Retrieve account usage and balance. */
-  retrieve(params?: Params, options?: RequestOptions): APIPromise<T.AccountUsageResponse> {
+  retrieve(params?: T.AccountUsageRetrieveParams, options?: RequestOptions): APIPromise<T.AccountUsageResponse> {
     return this._do('retrieveAccountUsage', { query: params }, options);
   }
 
   /** Every item of every page of `account.usage.retrieve`, fetched as iterated; await it for the first page. */
-  list(params?: Params, options?: RequestOptions): PagePromise<T.UsageEvent> {
+  list(params?: T.AccountUsageRetrieveParams, options?: RequestOptions): PagePromise<T.UsageEvent> {
     return this._pages('retrieveAccountUsage', { query: params }, options);
   }
 }
 
 export class AudioGenerations extends APIResource {
   /** `POST /v1/audio/generations`: Generate music / sound effects. */
-  create(params: Params, options?: RequestOptions): APIPromise<T.AudioResponse | Job<T.AudioResponse>> {
+  create(params: T.AudioGenerationsCreateParams, options?: RequestOptions): APIPromise<T.AudioResponse | Job<T.AudioResponse>> {
     return this._do('createAudioGeneration', { body: params }, options);
   }
 
   /** `audio.generations.create`, then waits for its job (`waitTimeout`, `onProgress`): the finished result. */
-  createAndWait(params: Params, options?: AndWaitOptions): Promise<T.AudioResponse> {
+  createAndWait(params: T.AudioGenerationsCreateParams, options?: AndWaitOptions): Promise<T.AudioResponse> {
     return this._andWait((o) => this.create(params, o), options);
   }
 }
 
 export class AudioSpeech extends APIResource {
   /** `POST /v1/audio/speech`: Generate audio (TTS, music, podcast). */
-  create(params: Params, options?: RequestOptions): APIPromise<T.AudioResponse> {
+  create(params: T.AudioSpeechCreateParams, options?: RequestOptions): APIPromise<T.AudioResponse> {
     return this._do('createSpeech', { body: params }, options);
   }
 
   /** `POST /v1/audio/speech:stream`: Stream audio (real-time TTS). */
-  stream(params: Params, options?: RequestOptions): APIPromise<Stream<T.SpeechStreamEvent>> {
+  stream(params: T.AudioSpeechStreamParams, options?: RequestOptions): APIPromise<Stream<T.SpeechStreamEvent>> {
     return this._do('createSpeechStream', { body: params }, options);
   }
 }
 
 export class AudioTranscriptions extends APIResource {
   /** `POST /v1/audio/transcriptions`: Transcribe an audio file. */
-  create(params: Params, options?: RequestOptions): APIPromise<T.Transcription | Job<T.Transcription>> {
+  create(params: T.AudioTranscriptionsCreateParams, options?: RequestOptions): APIPromise<T.Transcription | Job<T.Transcription>> {
     return this._do('createTranscription', { body: params, files: ['file'] }, options);
   }
 
   /** `audio.transcriptions.create`, then waits for its job (`waitTimeout`, `onProgress`): the finished result. */
-  createAndWait(params: Params, options?: AndWaitOptions): Promise<T.Transcription> {
+  createAndWait(params: T.AudioTranscriptionsCreateParams, options?: AndWaitOptions): Promise<T.Transcription> {
     return this._andWait((o) => this.create(params, o), options);
   }
 }
 
 export class ChatCompletions extends APIResource {
   /** `POST /v1/chat/completions`: Create a chat completion. */
-  create(params: Params & { stream: true }, options?: RequestOptions): APIPromise<Stream<T.ChatCompletionChunk>>;
-  create(params: Params & { stream?: false | null }, options?: RequestOptions): APIPromise<T.ChatCompletion>;
-  create(params: Params, options?: RequestOptions): APIPromise<T.ChatCompletion | Stream<T.ChatCompletionChunk>>;
-  create(params: Params, options?: RequestOptions): APIPromise<T.ChatCompletion | Stream<T.ChatCompletionChunk>> {
+  create(params: T.ChatCompletionsCreateParams & { stream: true }, options?: RequestOptions): APIPromise<Stream<T.ChatCompletionChunk>>;
+  create(params: T.ChatCompletionsCreateParams & { stream?: false | null }, options?: RequestOptions): APIPromise<T.ChatCompletion>;
+  create(params: T.ChatCompletionsCreateParams, options?: RequestOptions): APIPromise<T.ChatCompletion | Stream<T.ChatCompletionChunk>>;
+  create(params: T.ChatCompletionsCreateParams, options?: RequestOptions): APIPromise<T.ChatCompletion | Stream<T.ChatCompletionChunk>> {
     return this._do('createChatCompletion', { body: params }, options);
   }
 
   /** `chat.completions.create` with `stream: true`, read as it arrives: events to listeners, `for await`, and the final value. */
-  stream(params: Params, options?: RequestOptions): ChatCompletionStream<T.ChatCompletionChunk, T.ChatCompletion> {
+  stream(params: T.ChatCompletionsCreateParams, options?: RequestOptions): ChatCompletionStream<T.ChatCompletionChunk, T.ChatCompletion> {
     return new ChatCompletionStream(this._do('createChatCompletion', { body: { ...params, stream: true } }, options));
   }
 }
@@ -153,7 +153,7 @@ export class GpuInstances extends APIResource {
   }
 
   /** `POST /v1/gpu/instances`: Deploy a GPU. */
-  create(params: Params, options?: RequestOptions): APIPromise<T.GpuInstanceEnvelope> {
+  create(params: T.GpuInstancesCreateParams, options?: RequestOptions): APIPromise<T.GpuInstanceEnvelope> {
     return this._do('deployGpuInstance', { body: params }, options);
   }
 
@@ -199,7 +199,7 @@ export class HostedAgentsInstances extends APIResource {
   }
 
   /** `POST /v1/hosted-agents/instances`: Create a hosted agent. */
-  create(params: Params, options?: RequestOptions): APIPromise<T.HostedAgentInstanceEnvelope> {
+  create(params: T.HostedAgentsInstancesCreateParams, options?: RequestOptions): APIPromise<T.HostedAgentInstanceEnvelope> {
     return this._do('createHostedAgentInstance', { body: params }, options);
   }
 
@@ -214,7 +214,7 @@ export class HostedAgentsInstances extends APIResource {
   }
 
   /** `PATCH /v1/hosted-agents/instances/{instance_id}`: Rename a hosted agent. */
-  rename(instanceId: string, name: string, params?: Params, options?: RequestOptions): APIPromise<T.HostedAgentInstanceEnvelope> {
+  rename(instanceId: string, name: string, params?: T.HostedAgentsInstancesRenameParams, options?: RequestOptions): APIPromise<T.HostedAgentInstanceEnvelope> {
     return this._do('renameHostedAgentInstance', { path: { instance_id: instanceId }, body: { ...params, name } }, options);
   }
 
@@ -239,24 +239,24 @@ export class HostedAgentsInstances extends APIResource {
   }
 
   /** `POST /v1/hosted-agents/instances/{instance_id}/message`: Send a message to a hosted agent. */
-  message(instanceId: string, params: Params, options?: RequestOptions): APIPromise<T.HostedAgentReply> {
+  message(instanceId: string, params: T.HostedAgentsInstancesMessageParams, options?: RequestOptions): APIPromise<T.HostedAgentReply> {
     return this._do('messageHostedAgentInstance', { path: { instance_id: instanceId }, body: params }, options);
   }
 
   /** `POST /v1/hosted-agents/instances/{instance_id}/model`: Change a hosted agent's model or provider. */
-  setModel(instanceId: string, params: Params, options?: RequestOptions): APIPromise<T.HostedAgentInstanceEnvelope> {
+  setModel(instanceId: string, params: T.HostedAgentsInstancesSetModelParams, options?: RequestOptions): APIPromise<T.HostedAgentInstanceEnvelope> {
     return this._do('setHostedAgentModel', { path: { instance_id: instanceId }, body: params }, options);
   }
 
   /** `POST /v1/hosted-agents/instances/{instance_id}/access`: Set who can message a hosted agent. */
-  setAccess(instanceId: string, params: Params, options?: RequestOptions): APIPromise<T.HostedAgentInstanceEnvelope> {
+  setAccess(instanceId: string, params: T.HostedAgentsInstancesSetAccessParams, options?: RequestOptions): APIPromise<T.HostedAgentInstanceEnvelope> {
     return this._do('setHostedAgentAccess', { path: { instance_id: instanceId }, body: params }, options);
   }
 }
 
 export class ImagesTemplates extends APIResource {
   /** `GET /v1/images/templates`: List image templates. */
-  list(params?: Params, options?: RequestOptions): APIPromise<T.TemplateList> {
+  list(params?: T.ImagesTemplatesListParams, options?: RequestOptions): APIPromise<T.TemplateList> {
     return this._do('listImageTemplates', { query: params }, options);
   }
 
@@ -268,7 +268,7 @@ export class ImagesTemplates extends APIResource {
 
 export class PlaygroundConversations extends APIResource {
   /** `GET /v1/playground/conversations`: List saved Playground conversations. */
-  list(params?: Params, options?: RequestOptions): PagePromise<T.PlaygroundConversationSummary> {
+  list(params?: T.PlaygroundConversationsListParams, options?: RequestOptions): PagePromise<T.PlaygroundConversationSummary> {
     return this._pages('listPlaygroundConversations', { query: params }, options);
   }
 
@@ -280,7 +280,7 @@ export class PlaygroundConversations extends APIResource {
 
 export class VideosTemplates extends APIResource {
   /** `GET /v1/videos/templates`: List creative-effect templates. */
-  list(params?: Params, options?: RequestOptions): APIPromise<T.TemplateList> {
+  list(params?: T.VideosTemplatesListParams, options?: RequestOptions): APIPromise<T.TemplateList> {
     return this._do('listVideoTemplates', { query: params }, options);
   }
 
@@ -296,10 +296,10 @@ export class Account extends APIResource {
 
 export class Agents extends H.AgentsHelpers {
   /** `POST /v1/agents/run`: Start an agent task or send a follow-up message. */
-  run(params: Params & { stream?: true | null }, options?: RequestOptions): APIPromise<Stream<T.AgentStreamEvent>>;
-  run(params: Params & { stream: false }, options?: RequestOptions): APIPromise<T.AgentTaskAccepted>;
-  run(params: Params, options?: RequestOptions): APIPromise<T.AgentTaskAccepted | Stream<T.AgentStreamEvent>>;
-  run(params: Params, options?: RequestOptions): APIPromise<T.AgentTaskAccepted | Stream<T.AgentStreamEvent>> {
+  run(params: T.AgentsRunParams & { stream?: true | null }, options?: RequestOptions): APIPromise<Stream<T.AgentStreamEvent>>;
+  run(params: T.AgentsRunParams & { stream: false }, options?: RequestOptions): APIPromise<T.AgentTaskAccepted>;
+  run(params: T.AgentsRunParams, options?: RequestOptions): APIPromise<T.AgentTaskAccepted | Stream<T.AgentStreamEvent>>;
+  run(params: T.AgentsRunParams, options?: RequestOptions): APIPromise<T.AgentTaskAccepted | Stream<T.AgentStreamEvent>> {
     return this._do('runAgent', { body: params }, options);
   }
 
@@ -321,15 +321,15 @@ export class Agents extends H.AgentsHelpers {
 
 export class Answer extends APIResource {
   /** `POST /v1/answer`: One-shot grounded answer. */
-  create(params: Params & { stream: true }, options?: RequestOptions): APIPromise<Stream<T.AnswerStreamEvent>>;
-  create(params: Params & { stream?: false | null }, options?: RequestOptions): APIPromise<T.AnswerResponse>;
-  create(params: Params, options?: RequestOptions): APIPromise<T.AnswerResponse | Stream<T.AnswerStreamEvent>>;
-  create(params: Params, options?: RequestOptions): APIPromise<T.AnswerResponse | Stream<T.AnswerStreamEvent>> {
+  create(params: T.AnswerCreateParams & { stream: true }, options?: RequestOptions): APIPromise<Stream<T.AnswerStreamEvent>>;
+  create(params: T.AnswerCreateParams & { stream?: false | null }, options?: RequestOptions): APIPromise<T.AnswerResponse>;
+  create(params: T.AnswerCreateParams, options?: RequestOptions): APIPromise<T.AnswerResponse | Stream<T.AnswerStreamEvent>>;
+  create(params: T.AnswerCreateParams, options?: RequestOptions): APIPromise<T.AnswerResponse | Stream<T.AnswerStreamEvent>> {
     return this._do('createAnswer', { body: params }, options);
   }
 
   /** `answer.create` with `stream: true`, read as it arrives: events to listeners, `for await`, and the final value. */
-  stream(params: Params, options?: RequestOptions): StreamHelper<T.AnswerStreamEvent, T.AnswerResponse> {
+  stream(params: T.AnswerCreateParams, options?: RequestOptions): StreamHelper<T.AnswerStreamEvent, T.AnswerResponse> {
     return new StreamHelper(this._do('createAnswer', { body: { ...params, stream: true } }, options));
   }
 }
@@ -346,29 +346,29 @@ export class Chat extends APIResource {
 
 export class Completions extends APIResource {
   /** `POST /v1/completions`: Create a completion. */
-  create(params: Params & { stream: true }, options?: RequestOptions): APIPromise<Stream<T.Completion>>;
-  create(params: Params & { stream?: false | null }, options?: RequestOptions): APIPromise<T.Completion>;
-  create(params: Params, options?: RequestOptions): APIPromise<T.Completion | Stream<T.Completion>>;
-  create(params: Params, options?: RequestOptions): APIPromise<T.Completion | Stream<T.Completion>> {
+  create(params: T.CompletionsCreateParams & { stream: true }, options?: RequestOptions): APIPromise<Stream<T.Completion>>;
+  create(params: T.CompletionsCreateParams & { stream?: false | null }, options?: RequestOptions): APIPromise<T.Completion>;
+  create(params: T.CompletionsCreateParams, options?: RequestOptions): APIPromise<T.Completion | Stream<T.Completion>>;
+  create(params: T.CompletionsCreateParams, options?: RequestOptions): APIPromise<T.Completion | Stream<T.Completion>> {
     return this._do('createCompletion', { body: params }, options);
   }
 
   /** `completions.create` with `stream: true`, read as it arrives: events to listeners, `for await`, and the final value. */
-  stream(params: Params, options?: RequestOptions): StreamHelper<T.Completion, T.Completion> {
+  stream(params: T.CompletionsCreateParams, options?: RequestOptions): StreamHelper<T.Completion, T.Completion> {
     return new StreamHelper(this._do('createCompletion', { body: { ...params, stream: true } }, options));
   }
 }
 
 export class Detect extends APIResource {
   /** `POST /v1/detect`: Text classification / detection. */
-  create(params: Params, options?: RequestOptions): APIPromise<T.Detection> {
+  create(params: T.DetectCreateParams, options?: RequestOptions): APIPromise<T.Detection> {
     return this._do('createDetection', { body: params }, options);
   }
 }
 
 export class Embeddings extends APIResource {
   /** `POST /v1/embeddings`: Create embeddings. */
-  create(params: Params, options?: RequestOptions): APIPromise<T.CreateEmbeddingResponse> {
+  create(params: T.EmbeddingsCreateParams, options?: RequestOptions): APIPromise<T.CreateEmbeddingResponse> {
     return this._do('createEmbeddings', { body: params }, options);
   }
 }
@@ -396,24 +396,24 @@ export class Images extends APIResource {
   readonly templates: ImagesTemplates = new ImagesTemplates(this._client);
 
   /** `POST /v1/images/generations`: Generate an image. */
-  generate(params?: Params, options?: RequestOptions): APIPromise<T.ImageResponse | Job<T.ImageResponse>> {
+  generate(params?: T.ImagesGenerateParams, options?: RequestOptions): APIPromise<T.ImageResponse | Job<T.ImageResponse>> {
     return this._do('createImage', { body: params }, options);
   }
 
   /** `images.generate`, then waits for its job (`waitTimeout`, `onProgress`): the finished result. */
-  generateAndWait(params?: Params, options?: AndWaitOptions): Promise<T.ImageResponse> {
+  generateAndWait(params?: T.ImagesGenerateParams, options?: AndWaitOptions): Promise<T.ImageResponse> {
     return this._andWait((o) => this.generate(params, o), options);
   }
 
   /** `POST /v1/images/analysis`: Analyze / describe an image. */
-  analyze(params: Params, options?: RequestOptions): APIPromise<T.ImageAnalysis> {
+  analyze(params: T.ImagesAnalyzeParams, options?: RequestOptions): APIPromise<T.ImageAnalysis> {
     return this._do('analyzeImage', { body: params }, options);
   }
 }
 
 export class Jobs extends APIResource {
   /** `GET /v1/jobs`: List recent jobs. */
-  list(params?: Params, options?: RequestOptions): APIPromise<T.JobList> {
+  list(params?: T.JobsListParams, options?: RequestOptions): APIPromise<T.JobList> {
     return this._do('listJobs', { query: params }, options);
   }
 
@@ -435,15 +435,15 @@ export class Jobs extends APIResource {
 
 export class Messages extends APIResource {
   /** `POST /v1/messages`: Create a message (Anthropic format). */
-  create(params: Params & { stream: true }, options?: RequestOptions): APIPromise<Stream<T.MessageStreamEvent>>;
-  create(params: Params & { stream?: false | null }, options?: RequestOptions): APIPromise<T.Message>;
-  create(params: Params, options?: RequestOptions): APIPromise<T.Message | Stream<T.MessageStreamEvent>>;
-  create(params: Params, options?: RequestOptions): APIPromise<T.Message | Stream<T.MessageStreamEvent>> {
+  create(params: T.MessagesCreateParams & { stream: true }, options?: RequestOptions): APIPromise<Stream<T.MessageStreamEvent>>;
+  create(params: T.MessagesCreateParams & { stream?: false | null }, options?: RequestOptions): APIPromise<T.Message>;
+  create(params: T.MessagesCreateParams, options?: RequestOptions): APIPromise<T.Message | Stream<T.MessageStreamEvent>>;
+  create(params: T.MessagesCreateParams, options?: RequestOptions): APIPromise<T.Message | Stream<T.MessageStreamEvent>> {
     return this._do('createMessage', { body: params }, options);
   }
 
   /** `messages.create` with `stream: true`, read as it arrives: events to listeners, `for await`, and the final value. */
-  stream(params: Params, options?: RequestOptions): MessageStream<T.MessageStreamEvent, T.Message> {
+  stream(params: T.MessagesCreateParams, options?: RequestOptions): MessageStream<T.MessageStreamEvent, T.Message> {
     return new MessageStream(this._do('createMessage', { body: { ...params, stream: true } }, options));
   }
 }
@@ -466,48 +466,48 @@ export class Playground extends APIResource {
 
 export class Reranks extends APIResource {
   /** `POST /v1/reranks`: Rerank documents. */
-  create(params: Params, options?: RequestOptions): APIPromise<T.RerankResponse> {
+  create(params: T.ReranksCreateParams, options?: RequestOptions): APIPromise<T.RerankResponse> {
     return this._do('createReranks', { body: params }, options);
   }
 }
 
 export class Research extends APIResource {
   /** `POST /v1/research`: Long-running research with citations. */
-  create(params: Params, options?: RequestOptions): APIPromise<Job<T.ResearchResult>> {
+  create(params: T.ResearchCreateParams, options?: RequestOptions): APIPromise<Job<T.ResearchResult>> {
     return this._do('createResearch', { body: params }, options);
   }
 
   /** `research.create`, then waits for its job (`waitTimeout`, `onProgress`): the finished result. */
-  createAndWait(params: Params, options?: AndWaitOptions): Promise<T.ResearchResult> {
+  createAndWait(params: T.ResearchCreateParams, options?: AndWaitOptions): Promise<T.ResearchResult> {
     return this._andWait((o) => this.create(params, o), options);
   }
 }
 
 export class Responses extends APIResource {
   /** `POST /v1/responses`: Create a response. */
-  create(params: Params & { stream: true }, options?: RequestOptions): APIPromise<Stream<T.ResponseStreamEvent>>;
-  create(params: Params & { stream?: false | null }, options?: RequestOptions): APIPromise<T.Response>;
-  create(params: Params, options?: RequestOptions): APIPromise<T.Response | Stream<T.ResponseStreamEvent>>;
-  create(params: Params, options?: RequestOptions): APIPromise<T.Response | Stream<T.ResponseStreamEvent>> {
+  create(params: T.ResponsesCreateParams & { stream: true }, options?: RequestOptions): APIPromise<Stream<T.ResponseStreamEvent>>;
+  create(params: T.ResponsesCreateParams & { stream?: false | null }, options?: RequestOptions): APIPromise<T.Response>;
+  create(params: T.ResponsesCreateParams, options?: RequestOptions): APIPromise<T.Response | Stream<T.ResponseStreamEvent>>;
+  create(params: T.ResponsesCreateParams, options?: RequestOptions): APIPromise<T.Response | Stream<T.ResponseStreamEvent>> {
     return this._do('createResponse', { body: params }, options);
   }
 
   /** `responses.create` with `stream: true`, read as it arrives: events to listeners, `for await`, and the final value. */
-  stream(params: Params, options?: RequestOptions): ResponseStream<T.ResponseStreamEvent, T.Response> {
+  stream(params: T.ResponsesCreateParams, options?: RequestOptions): ResponseStream<T.ResponseStreamEvent, T.Response> {
     return new ResponseStream(this._do('createResponse', { body: { ...params, stream: true } }, options));
   }
 }
 
 export class Search extends APIResource {
   /** `POST /v1/search`: Search and research. */
-  create(params: Params, options?: RequestOptions): APIPromise<T.SearchResponse> {
+  create(params: T.SearchCreateParams, options?: RequestOptions): APIPromise<T.SearchResponse> {
     return this._do('createSearch', { body: params }, options);
   }
 }
 
 export class Templates extends APIResource {
   /** `GET /v1/templates`: List generation templates. */
-  list(params?: Params, options?: RequestOptions): APIPromise<T.TemplateList> {
+  list(params?: T.TemplatesListParams, options?: RequestOptions): APIPromise<T.TemplateList> {
     return this._do('listGenerationTemplates', { query: params }, options);
   }
 
@@ -519,12 +519,12 @@ export class Templates extends APIResource {
 
 export class ThreeD extends APIResource {
   /** `POST /v1/3d/generations`: Generate a 3D asset (async). */
-  generate(params: Params, options?: RequestOptions): APIPromise<Job<T.ThreeDResult>> {
+  generate(params: T.ThreeDGenerateParams, options?: RequestOptions): APIPromise<Job<T.ThreeDResult>> {
     return this._do('create3DGeneration', { body: params }, options);
   }
 
   /** `threeD.generate`, then waits for its job (`waitTimeout`, `onProgress`): the finished result. */
-  generateAndWait(params: Params, options?: AndWaitOptions): Promise<T.ThreeDResult> {
+  generateAndWait(params: T.ThreeDGenerateParams, options?: AndWaitOptions): Promise<T.ThreeDResult> {
     return this._andWait((o) => this.generate(params, o), options);
   }
 }
@@ -533,19 +533,19 @@ export class Videos extends APIResource {
   readonly templates: VideosTemplates = new VideosTemplates(this._client);
 
   /** `POST /v1/videos/generations`: Generate a video (async). */
-  generate(params?: Params, options?: RequestOptions): APIPromise<Job<T.VideoResult>> {
+  generate(params?: T.VideosGenerateParams, options?: RequestOptions): APIPromise<Job<T.VideoResult>> {
     return this._do('createVideo', { body: params }, options);
   }
 
   /** `videos.generate`, then waits for its job (`waitTimeout`, `onProgress`): the finished result. */
-  generateAndWait(params?: Params, options?: AndWaitOptions): Promise<T.VideoResult> {
+  generateAndWait(params?: T.VideosGenerateParams, options?: AndWaitOptions): Promise<T.VideoResult> {
     return this._andWait((o) => this.generate(params, o), options);
   }
 }
 
 export class Voices extends APIResource {
   /** `GET /v1/voices`: List available TTS voices. */
-  list(params?: Params, options?: RequestOptions): APIPromise<T.VoiceList> {
+  list(params?: T.VoicesListParams, options?: RequestOptions): APIPromise<T.VoiceList> {
     return this._do('listVoices', { query: params }, options);
   }
 }

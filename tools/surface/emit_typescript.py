@@ -9,9 +9,11 @@ the helper classes lack is an error here, not a missing method at run time.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
+import emit_python_types as shapes
 import table
 
 PKG = table.ROOT / "bindings-node" / "src"
@@ -40,7 +42,7 @@ import type { APIPromise, RequestOptions } from './core';
 import * as H from './helpers';
 import type { Job } from './jobs';
 import type { PagePromise } from './pagination';
-import { APIResource, type AndWaitOptions, type Params } from './resource';
+import { APIResource, type AndWaitOptions } from './resource';
 import type { Stream } from './streaming';
 import type * as T from './types';
 '''
@@ -100,6 +102,7 @@ class Sig:
         self.params = None
         if free or (op.body_schema is not None and not op.sends_query):
             self.params = "required" if any(p.required for p in free) else "optional"
+        self.ptype = "T." + params_name(op)
         spec = []
         path = {p: (repr(fixed[p]) if p in fixed else camel(p)) for p in op.path_params}
         if path:
@@ -114,7 +117,8 @@ class Sig:
             spec.append("files: [" + ", ".join(repr(f) for f in files) + "]")
         self.spec = "{ " + ", ".join(spec) + " }" if spec else "{}"
 
-    def decl(self, params_type: str = "Params", options: str = "RequestOptions") -> str:
+    def decl(self, params_type: str | None = None, options: str = "RequestOptions") -> str:
+        params_type = params_type or self.ptype
         parts = [f"{a}: string" for a in self.args]
         if self.params:
             parts.append(f"params{'' if self.params == 'required' else '?'}: {params_type}")
@@ -147,8 +151,8 @@ def _op_method(op: table.Op, name: str, files: list[str]) -> list[str]:
     if op.result in ("json_or_stream", "stream_default"):
         on, off = ("stream: true", "stream?: false | null") if op.result == "json_or_stream" else ("stream?: true | null", "stream: false")
         lines += [
-            f"  {name}({sig.decl(f'Params & {{ {on} }}')}): APIPromise<Stream<{ev}>>;",
-            f"  {name}({sig.decl(f'Params & {{ {off} }}')}): APIPromise<{resp}>;",
+            f"  {name}({sig.decl(f'{sig.ptype} & {{ {on} }}')}): APIPromise<Stream<{ev}>>;",
+            f"  {name}({sig.decl(f'{sig.ptype} & {{ {off} }}')}): APIPromise<{resp}>;",
             f"  {name}({sig.decl()}): APIPromise<{resp} | Stream<{ev}>>;",
         ]
         ret = f"APIPromise<{resp} | Stream<{ev}>>"
@@ -181,6 +185,160 @@ def _helper(op: table.Op, h: table.Helper, name: str, files: list[str]) -> list[
     arg = camel(op.path_params[0])  # handle
     return [f"  /** A waitable handle for an existing {op.path_params[0]}. */",
             f"  {name}({arg}: string): Job<any> {{", f"    return this._client._job({arg});", "  }", ""]
+
+
+IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+
+
+def _key(name: str) -> str:
+    return name if IDENT.match(name) else json.dumps(name)
+
+
+def _tsdoc(text: str, indent: str) -> list[str]:
+    text = " ".join((text or "").split()).replace("*/", "* /")
+    return [f"{indent}/** {text} */"] if text else []
+
+
+class TsTypes(shapes.Types):
+    """The answer types of spec/shapes.yaml and the spec, as TypeScript: where a type's shape comes
+    from, how `$ref`s and `allOf` resolve and how inline objects are named is the Python types
+    emitter's model (emit_python_types.Types); only the spelling of a field's type is TypeScript's."""
+
+    def _class(self, name: str, s: dict) -> shapes.Cls:
+        cls = shapes.Cls(name, (s.get("description") or "").strip())
+        self.classes[name] = cls
+        required = set(s.get("required", []))
+        for fname, fs in s.get("properties", {}).items():
+            ann = self.type_of(fs, name + shapes.camel(fname))[0]
+            if isinstance(fs, dict) and fs.get("nullable") and ann != "any":
+                ann += " | null"
+            doc = (fs.get("description") or "").strip() if isinstance(fs, dict) else ""
+            cls.fields.append(shapes.Field(fname, ann, doc, fname not in required))
+        return cls
+
+    def type_of(self, s: dict, hint: str) -> tuple[str, str]:
+        if "$ref" in s:
+            return self.named(self.ref_name(s["$ref"])), ""
+        if "allOf" in s:
+            parts = s["allOf"]
+            if len(parts) == 1 and "$ref" in parts[0]:
+                return self.type_of(parts[0], hint)
+            self._class(self._fresh(hint), self.resolve(s))
+            return hint, ""
+        alts = s.get("oneOf") or s.get("anyOf")
+        if alts:
+            return " | ".join(dict.fromkeys(self.type_of(a, hint if i == 0 else f"{hint}{i}")[0] for i, a in enumerate(alts))), ""
+        if "const" in s:
+            return json.dumps(s["const"]), ""
+        t = s.get("type")
+        if t == "string" and "enum" in s:
+            return " | ".join(json.dumps(v) for v in s["enum"]), ""
+        if t in ("string", "boolean"):
+            return t, ""
+        if t in ("integer", "number"):
+            return "number", ""
+        if t == "array":
+            items = s.get("items") or {}
+            return (f"Array<{self.type_of(items, shapes.singular(hint))[0]}>" if items else "Array<any>"), ""
+        if t == "object" or "properties" in s:
+            if s.get("properties"):
+                name = self._fresh(hint)
+                self._class(name, self.resolve(s))
+                return name, ""
+            return "Record<string, any>", ""
+        return "any", ""
+
+
+def in_type(spec: dict, s: dict) -> str:
+    """The TypeScript type of an argument of schema `s` (what a caller may pass)."""
+    s = table._resolve(spec, s)
+    alts = s.get("oneOf") or s.get("anyOf")
+    if alts:
+        return " | ".join(dict.fromkeys(in_type(spec, a) for a in alts))
+    t = s.get("type")
+    if t == "string":
+        if s.get("format") == "binary":
+            return "Uploadable"
+        if "enum" in s:
+            return " | ".join(json.dumps(v) for v in s["enum"])
+        return "string"
+    if t in ("integer", "number"):
+        return "number"
+    if t == "boolean":
+        return "boolean"
+    if t == "array":
+        items = s.get("items")
+        return f"Array<{in_type(spec, items) if items else 'any'}>"
+    if t == "object" or "properties" in s:
+        return "Record<string, any>"
+    return "any"
+
+
+def param_fields(spec: dict, op: table.Op) -> list[tuple[str, dict, bool]]:
+    """`(name, schema, required)` of the parameters in an operation's `params` object: its query
+    or body fields (a multipart form's too; taking JSON or a form, it requires what both
+    require), less the positional ones."""
+    out = [(p.name, p.schema, p.required) for p in free_params(op)]
+    if not op.multipart:
+        return out
+    o = spec["paths"][op.path][op.http_method.lower()]
+    forms = [table._merged(spec, c.get("schema", {})) for c in o["requestBody"]["content"].values()]
+    required = set.intersection(*(set(f.get("required", [])) for f in forms))
+    seen: dict[str, tuple[str, dict, bool]] = {}
+    for f in forms:
+        for name, fs in f.get("properties", {}).items():
+            if name not in op.arguments:
+                seen.setdefault(name, (name, table._resolve(spec, fs), name in required))
+    return list(seen.values())
+
+
+def params_name(op: table.Op) -> str:
+    return table.class_name(op.namespace) + table.class_name(op.method) + "Params"
+
+
+def render_types(spec: dict, ops: list[table.Op]) -> str:
+    t = TsTypes(spec, ops)
+    for name in table.all_type_names(ops):
+        t.named(name)
+    returned: dict[str, list[str]] = {}
+    for op in ops:
+        for n in (op.response, op.event, *(h.item for h in op.helpers)):
+            if n:
+                returned.setdefault(n, []).append(table.spelled(op.place, "typescript"))
+    out = [GENERATED, "/**",
+           " * The types of the gateway's answers (one interface per response, stream event and list item the",
+           " * surface table names, and per object nested in them; unions told apart by `type`) and of each",
+           " * operation's parameters. Parameters take any other field too: per-model parameters pass through.",
+           " */", "", "import type { Uploadable } from './uploads';", ""]
+    for name in sorted(t.classes):
+        c = t.classes[name]
+        doc = c.doc
+        if name in returned:
+            doc = (doc + " " if doc else "") + "From " + ", ".join(f"`{p}`" for p in dict.fromkeys(returned[name])) + "."
+        out += _tsdoc(doc, "")
+        out.append(f"export interface {name} {{")
+        for f in c.fields:
+            out += _tsdoc(f.conv, "  ")
+            out.append(f"  {_key(f.name)}{'?' if f.optional else ''}: {f.annotation};")
+        out += ["}", ""]
+    for name in sorted(t.unions):
+        u = t.unions[name]
+        doc = u.doc or f"One of {len(u.variants)} types, told apart by `{u.key}`."
+        if name in returned:
+            doc += " From " + ", ".join(f"`{p}`" for p in dict.fromkeys(returned[name])) + "."
+        out += _tsdoc(doc, "")
+        out += [f"export type {name} = " + " | ".join(v for v, _ in u.variants) + ";", ""]
+    for op in ops:
+        fields = param_fields(spec, op)
+        if not Sig(op).params:
+            continue
+        out += _tsdoc(f"The parameters of `{table.spelled(op.place, 'typescript')}` (`{op.http_method} {op.path}`).", "")
+        out.append(f"export interface {params_name(op)} {{")
+        for name, fs, required in fields:
+            out += _tsdoc(fs.get("description", ""), "  ")
+            out.append(f"  {_key(name)}{'' if required else '?'}: {in_type(spec, fs)};")
+        out += ["  /** Any other parameter (per-model ones) goes through as given. */", "  [parameter: string]: unknown;", "}", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def outputs(spec: dict, ops: list[table.Op]) -> dict[Path, str]:
@@ -228,8 +386,4 @@ def outputs(spec: dict, ops: list[table.Op]) -> dict[Path, str]:
                             + [f"  readonly {camel(ns)}: {table.class_name(ns)};" for ns in top] + ["}"]))
     blocks.append("\n".join(["/** Namespace name to class, for the client's constructor. */", "export const NAMESPACES = {"]
                             + [f"  {camel(ns)}: {table.class_name(ns)}," for ns in top] + ["} as const;"]))
-    types = [GENERATED, "/**", " * The response, event and item types the surface table names. Each is an open interface over",
-             " * the JSON the gateway sends (see spec/openapi.yaml), so every field the gateway adds is reachable.", " */", ""]
-    for name in table.all_type_names(ops):
-        types += [f"export interface {name} {{", "  [field: string]: any;", "}", ""]
-    return {OUT: "\n\n".join(blocks) + "\n", TYPES: "\n".join(types).rstrip("\n") + "\n"}
+    return {OUT: "\n\n".join(blocks) + "\n", TYPES: render_types(spec, ops)}
