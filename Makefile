@@ -7,11 +7,14 @@ NODE_PKG := bindings-node
 VENV := .venv
 PY := $(VENV)/bin/python
 MOCK := target/debug/empirio-mock
+MVN ?= mvn
+KOTLIN_PKG := bindings-swift/kotlin
+SWIFT_PKG := bindings-swift/swift
 
-.PHONY: demo test build venv python node node-build bench-mock bench-python bench-node bench-core fuzz
+.PHONY: demo test build venv python node node-build bench-mock bench-python bench-node bench-core fuzz kotlin kotlin-build swift
 
 ## Start the mock gateway and call it: raw HTTP first, then each SDK's examples.
-demo: build python node-build
+demo: build python node-build kotlin-build
 	$(CARGO) build -q -p empiriolabs --examples
 	bash tests/demo.sh $(MOCK)
 
@@ -19,8 +22,10 @@ demo: build python node-build
 ## Python package's own suite, then the Node package's.
 test: build venv python
 	$(CARGO) test --workspace
-	$(PY) -m pytest tests/conformance bindings-python/tests -q
+	$(PY) -m pytest tests/conformance bindings-python/tests bindings-swift/tests -q
 	$(MAKE) --no-print-directory node
+	$(MAKE) --no-print-directory kotlin
+	$(MAKE) --no-print-directory swift
 
 ## The Node package: builds it (the napi addon, debug, in the shared target/; then tsc) and runs
 ## its suite (node --test) against the mock gateway.
@@ -32,6 +37,27 @@ node-build: $(NODE_PKG)/node_modules/.package-lock.json
 
 $(NODE_PKG)/node_modules/.package-lock.json: $(NODE_PKG)/package-lock.json
 	cd $(NODE_PKG) && $(NPM) ci --ignore-scripts --no-audit --no-fund
+
+## The Kotlin package (bindings-swift/kotlin): Maven builds the uniffi cdylib and the mock with
+## cargo, generates the Kotlin bindings, packages the native library in the jar and runs the
+## JUnit suite against the mock gateway.
+kotlin: build
+	cd $(KOTLIN_PKG) && $(MVN) -B -ntp test
+
+## The same build without the tests (for `make demo`).
+kotlin-build: build
+	cd $(KOTLIN_PKG) && $(MVN) -B -ntp -q test-compile
+
+## The Swift package: `swift test` against the mock where a Swift toolchain is on PATH (on a Mac
+## after building the XCFramework); elsewhere bindings-swift/tests parse-check the sources and
+## hold them to the surface table, and this says so.
+swift: build
+	@if command -v swift >/dev/null 2>&1; then \
+	  if [ "$$(uname -s)" = Darwin ]; then $(SWIFT_PKG)/build-xcframework.sh debug; else $(CARGO) build -q -p empiriolabs-swift --lib; fi; \
+	  cd $(SWIFT_PKG) && LD_LIBRARY_PATH=$(abspath target/debug) swift test -Xlinker -L$(abspath target/debug); \
+	else \
+	  echo "swift: no Swift toolchain on PATH, so no swift test here (the Swift sources are parse-checked and held to the surface table by bindings-swift/tests)"; \
+	fi
 
 ## Builds the Python extension (debug, in the shared target/) into the venv.
 python: venv

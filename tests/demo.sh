@@ -60,3 +60,8 @@ if [ -f bindings-node/dist/index.js ]; then
   say "Node SDK: node bindings-node/examples/quickstart.mjs"
   node bindings-node/examples/quickstart.mjs
 fi
+
+if [ -f bindings-swift/kotlin/target/classes/linux-x86-64/libempiriolabs_ffi.so ] && command -v mvn >/dev/null; then
+  say "Kotlin SDK: bindings-swift/kotlin/examples/Quickstart.kt (mvn exec:java@demo)"
+  (cd bindings-swift/kotlin && mvn -q -B -ntp -Dstyle.color=never test-compile exec:java@demo)
+fi
