@@ -11,7 +11,10 @@ const to = path.join(root, 'dist', 'native');
 fs.mkdirSync(to, { recursive: true });
 for (const f of fs.readdirSync(from)) {
   if (f === 'index.js' || f === 'index.d.ts' || f.endsWith('.node')) {
-    fs.copyFileSync(path.join(from, f), path.join(to, f));
+    // Copied beside, then renamed over: a process that has the old addon loaded keeps its file.
+    const tmp = path.join(to, `.${f}.${process.pid}.tmp`);
+    fs.copyFileSync(path.join(from, f), tmp);
+    fs.renameSync(tmp, path.join(to, f));
   }
 }
 
