@@ -170,12 +170,13 @@ test('break closes the connection', async () => {
   assert.ok(rec.events_sent < 200);
 });
 
-test('controller.abort() and close() close the connection; a closed stream yields nothing more', async () => {
-  for (const how of ['abort', 'close']) {
+test('controller.abort(), close() and Symbol.asyncDispose close the connection; a closed stream yields nothing more', async () => {
+  for (const how of ['abort', 'close', 'dispose']) {
     const s = await client().chat.completions.create({ ...CHAT, stream: true }, { headers: LONG });
     const it = s[Symbol.asyncIterator]();
     await it.next();
     if (how === 'abort') s.controller.abort();
+    else if (how === 'dispose') await s[Symbol.asyncDispose]();
     else s.close();
     assert.deepEqual(await it.next(), { value: undefined, done: true });
     assert.equal((await streamRecord(m.mock, '/v1/chat/completions')).client_closed, true, how);
