@@ -60,10 +60,10 @@ test('a failed job, an expired job, and an unknown id', async () => {
 });
 
 test('a wait past its deadline is a JobTimeoutError and leaves the handle usable', async () => {
-  const job = await client().videos.generate(VIDEO, jobMs(1200));
+  const job = await client().videos.generate(VIDEO, jobMs(2500));
   const t = Date.now();
   await assert.rejects(job.wait({ timeout: 300, ...FAST }), (e) => e instanceof el.JobTimeoutError && e.jobID === job.id && e.lastStatus === 'processing' && e.waited >= 0.3);
-  assert.ok(Date.now() - t < 1000);
+  assert.ok(Date.now() - t < 2000, "the deadline holds to within a poll, not the job's 2.5 s");
   assert.equal((await job.wait({ timeout: 10_000, ...FAST })).data[0].duration, 5);
 });
 
