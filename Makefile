@@ -11,7 +11,7 @@ MVN ?= mvn
 KOTLIN_PKG := bindings-swift/kotlin
 SWIFT_PKG := bindings-swift/swift
 
-.PHONY: demo test build venv python node node-build bench-mock bench-python bench-node bench-core fuzz kotlin kotlin-build swift
+.PHONY: demo test build venv python node node-build bench-mock bench-python bench-node bench-core fuzz kotlin kotlin-build swift bench-kotlin
 
 ## Start the mock gateway and call it: raw HTTP first, then each SDK's examples.
 demo: build python node-build kotlin-build
@@ -86,6 +86,10 @@ bench-node: $(NODE_PKG)/node_modules/.package-lock.json
 	cd $(NODE_PKG) && $(NPM) run --silent build:release
 	cd tests/bench/node && $(NPM) ci --no-audit --no-fund
 	node tests/bench/node/bench.mjs
+
+## The Kotlin package against the official openai-java, release builds (not part of `make test`).
+bench-kotlin:
+	cd $(KOTLIN_PKG) && $(MVN) -B -ntp -q -Prelease,bench test-compile exec:exec@bench
 
 ## The mock gateway against a bare hyper server, release build (not part of `make test`).
 bench-mock:

@@ -12,6 +12,12 @@ import java.util.concurrent.atomic.AtomicBoolean
 private const val BATCH = 256
 
 /**
+ * A read of an open stream: a cancelled coroutine frees its native future, which cancels the
+ * read's own token and aborts it (reads are cancel-safe), so no handle is made per read.
+ */
+private suspend inline fun <T> read(crossinline block: suspend () -> T): T = native { block() }
+
+/**
  * An open stream of events. Read it with [next], [nextText] or [asFlow]; [finalValue] reads the
  * rest and returns what the stream folds into (the completion, message, response, …). [close]
  * ends the connection at once, even while another coroutine waits in a read, and the gateway
@@ -34,19 +40,19 @@ class EventStream<out E> internal constructor(private val native: NativeStream, 
     /** The next event; `null` after the last one or after [close]. */
     suspend fun next(): E? {
         if (closed.get()) return null
-        return cancellable { native.next(it) }?.let { type.fromEvent(StreamEvent.of(it)) }
+        return read { native.next(null) }?.let { type.fromEvent(StreamEvent.of(it)) }
     }
 
     /** At least one event and every further one that has already arrived, up to [max]; empty at the end. */
     suspend fun nextBatch(max: Int = BATCH): List<E> {
         if (closed.get()) return emptyList()
-        return cancellable { native.nextBatch(max.coerceAtLeast(1).toUInt(), it) }.map { type.fromEvent(StreamEvent.of(it)) }
+        return read { native.nextBatch(max.coerceAtLeast(1).toUInt(), null) }.map { type.fromEvent(StreamEvent.of(it)) }
     }
 
     /** The next non-empty piece of text, skipping other events; `null` at the end. */
     suspend fun nextText(): String? {
         if (closed.get()) return null
-        return cancellable { native.nextText(it) }
+        return read { native.nextText(null) }
     }
 
     /** Reads what is left and returns what the stream folds into, or `null` for streams that fold into nothing. */
