@@ -171,29 +171,16 @@ final class Core: Sendable {
     /// The call's events, as they arrive. Ending the iteration early (`break`, a cancelled
     /// task, dropping the sequence) closes the connection.
     func stream<E: EventDecodable>(_ op: String, _ call: Call, _ o: RequestOptions, as _: E.Type) -> AsyncThrowingStream<E, Error> {
-        AsyncThrowingStream { continuation in
-            let opened = OpenedStream()
-            let task = Task {
-                do {
-                    guard case .stream(let s) = try await self.outcome(op, call, o) else {
-                        throw EmpirioLabsError.local("Decode", "`\(op)` did not answer with a stream")
-                    }
-                    opened.set(s)
-                    while true {
-                        let batch = try await s.nextBatch()
-                        if batch.isEmpty { break }
-                        for ev in batch { continuation.yield(E(event: ev)) }
-                    }
-                    s.close()
-                    continuation.finish()
-                } catch {
-                    opened.close()
-                    continuation.finish(throwing: error)
-                }
+        let opened = OpenedStream()
+        return pump(close: { opened.close() }) { continuation in
+            guard case .stream(let s) = try await self.outcome(op, call, o) else {
+                throw EmpirioLabsError.local("Decode", "`\(op)` did not answer with a stream")
             }
-            continuation.onTermination = { _ in
-                task.cancel()
-                opened.close()
+            opened.set(s)
+            while true {
+                let batch = try await s.nextBatch()
+                if batch.isEmpty { break }
+                for ev in batch { continuation.yield(E(event: ev)) }
             }
         }
     }

@@ -27,19 +27,11 @@ public struct Pager<T: JSONDecodable>: AsyncSequence, Sendable {
     /// Every page as the gateway sent it, each with its meta.
     public var pages: AsyncThrowingStream<ApiObject, Error> {
         let open = self.open
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    let p = try open()
-                    while let page = try await cancellable({ try await p.nextPage(cancel: $0) }) {
-                        continuation.yield(ApiObject(json: parseObject(page.body), meta: page.meta.map(ResponseMeta.init)))
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
+        return pump(close: {}) { continuation in
+            let p = try open()
+            while let page = try await cancellable({ try await p.nextPage(cancel: $0) }) {
+                continuation.yield(ApiObject(json: parseObject(page.body), meta: page.meta.map(ResponseMeta.init)))
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
     }
 }

@@ -4,6 +4,28 @@ import Foundation
 /// How many events one native read may hand over at once.
 private let batchSize: UInt32 = 256
 
+/// An `AsyncThrowingStream` fed by `produce` on a task of its own: it finishes when `produce`
+/// returns or throws, and however its iteration ends (`break`, a cancelled task, the sequence
+/// dropped) the task is cancelled and `close` runs, closing the native stream.
+func pump<T>(close: @escaping @Sendable () -> Void,
+             _ produce: @escaping @Sendable (AsyncThrowingStream<T, Error>.Continuation) async throws -> Void) -> AsyncThrowingStream<T, Error> {
+    AsyncThrowingStream { continuation in
+        let task = Task {
+            do {
+                try await produce(continuation)
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+            close()
+        }
+        continuation.onTermination = { _ in
+            task.cancel()
+            close()
+        }
+    }
+}
+
 /// An open stream of events. Read it with `next()`, `nextText()` or `events`; `finalValue()`
 /// reads the rest and returns what the stream folds into. `close()` ends the connection at once,
 /// even while another task waits in a read. A stream that failed throws the same error on every
@@ -60,43 +82,19 @@ public final class EventStream<E: EventDecodable>: @unchecked Sendable {
 
     /// This stream's events; the connection closes when the iteration ends, however it ends.
     public var events: AsyncThrowingStream<E, Error> {
-        AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    while true {
-                        let batch = try await self.nextBatch()
-                        if batch.isEmpty { break }
-                        for ev in batch { continuation.yield(ev) }
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-                self.close()
-            }
-            continuation.onTermination = { _ in
-                task.cancel()
-                self.close()
+        pump(close: { self.close() }) { continuation in
+            while true {
+                let batch = try await self.nextBatch()
+                if batch.isEmpty { break }
+                for ev in batch { continuation.yield(ev) }
             }
         }
     }
 
     /// Its text deltas; closes like `events`.
     public var text: AsyncThrowingStream<String, Error> {
-        AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    while let t = try await self.nextText() { continuation.yield(t) }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-                self.close()
-            }
-            continuation.onTermination = { _ in
-                task.cancel()
-                self.close()
-            }
+        pump(close: { self.close() }) { continuation in
+            while let t = try await self.nextText() { continuation.yield(t) }
         }
     }
 
