@@ -9,6 +9,9 @@
 //! future (a cancelled Kotlin coroutine) or cancelling its [`CancelHandle`] (a cancelled Swift
 //! `Task`) trips the core's cancellation token and aborts the work.
 
+// `NativeError` is the core's flat error record and crosses the boundary by value, fields and all.
+#![allow(clippy::result_large_err)]
+
 uniffi::setup_scaffolding!();
 
 mod client;
