@@ -32,7 +32,7 @@ impl NativeStream {
         if batch.is_empty() {
             return Ok(None);
         }
-        Ok(Some(batch.iter().map(|ev| ev.data.to_string()).collect()))
+        Ok(Some(batch.iter().map(|ev| ev.raw().to_string()).collect()))
     }
 
     /// As `nextBatch`, the events as one JSON array text (one string to create and one
@@ -43,16 +43,17 @@ impl NativeStream {
         if batch.is_empty() {
             return Ok(None);
         }
-        let mut out = Vec::with_capacity(batch.len() * 256);
-        out.push(b'[');
+        let mut out = String::with_capacity(batch.iter().map(|ev| ev.raw().len() + 1).sum::<usize>() + 2);
+        out.push('[');
         for (i, ev) in batch.iter().enumerate() {
             if i > 0 {
-                out.push(b',');
+                out.push(',');
             }
-            serde_json::to_writer(&mut out, &ev.data).map_err(|e| Error::from_reason(e.to_string()))?;
+            // The text as received: an object's JSON, so the array is valid JSON as it is.
+            out.push_str(ev.raw());
         }
-        out.push(b']');
-        Ok(Some(String::from_utf8(out).map_err(|e| Error::from_reason(e.to_string()))?))
+        out.push(']');
+        Ok(Some(out))
     }
 
     /// As `nextBatch`, with the text each event adds (the core's reading of a chat delta, an
@@ -65,7 +66,7 @@ impl NativeStream {
             return Ok(None);
         }
         let texts = batch.iter().map(|ev| ev.text().map(str::to_string)).collect();
-        Ok(Some((batch.iter().map(|ev| ev.data.to_string()).collect(), texts)))
+        Ok(Some((batch.iter().map(|ev| ev.raw().to_string()).collect(), texts)))
     }
 
     /// Reads what is left and returns what the stream folds into (the completion, message,

@@ -50,7 +50,7 @@ impl Stream {
 fn event_or_none(py: Python<'_>, r: Read<StreamEvent>) -> PyResult<Py<PyAny>> {
     match r {
         None => Ok(py.None()),
-        Some(Ok(ev)) => to_py(py, &ev.data),
+        Some(Ok(ev)) => to_py(py, ev.data()),
         Some(Err(e)) => Err(to_pyerr(e)),
     }
 }
@@ -67,7 +67,7 @@ fn batch_list(py: Python<'_>, r: empiriolabs::Result<Vec<StreamEvent>>) -> PyRes
     let events = r.map_err(to_pyerr)?;
     let list = PyList::empty(py);
     for ev in &events {
-        list.append(to_py(py, &ev.data)?)?;
+        list.append(to_py(py, ev.data())?)?;
     }
     Ok(list.into_any().unbind())
 }

@@ -22,7 +22,7 @@ pub struct StreamEvent {
 
 impl From<empiriolabs::StreamEvent> for StreamEvent {
     fn from(ev: empiriolabs::StreamEvent) -> StreamEvent {
-        StreamEvent { kind: ev.kind().map(str::to_string), text: ev.text().map(str::to_string), data: ev.data.to_string(), event: ev.event }
+        StreamEvent { kind: ev.kind().map(str::to_string), text: ev.text().map(str::to_string), data: ev.raw().to_string(), event: ev.event().map(str::to_string) }
     }
 }
 

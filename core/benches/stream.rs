@@ -25,10 +25,11 @@ fn openai_body(n: usize) -> (Bytes, String) {
     for i in 0..n {
         let t = TOKENS[i % TOKENS.len()];
         text.push_str(t);
-        let chunk = json!({"id": "chatcmpl-bench", "object": "chat.completion.chunk", "created": 1_767_225_600, "model": "deepseek-v4-pro",
-                           "choices": [{"index": 0, "delta": {"content": t}, "finish_reason": null}]});
-        body.push_str("data: ");
-        body.push_str(&chunk.to_string());
+        // The bytes `json!({...}).to_string()` gives for the chunk, written out (the tokens
+        // need no escapes), so building a million of them costs little.
+        body.push_str(r#"data: {"choices":[{"delta":{"content":""#);
+        body.push_str(t);
+        body.push_str(r#""},"finish_reason":null,"index":0}],"created":1767225600,"id":"chatcmpl-bench","model":"deepseek-v4-pro","object":"chat.completion.chunk"}"#);
         body.push_str("\n\n");
     }
     body.push_str("data: [DONE]\n\n");
@@ -38,19 +39,20 @@ fn openai_body(n: usize) -> (Bytes, String) {
 fn anthropic_body(n: usize) -> (Bytes, String) {
     let mut body = String::with_capacity(n * 140);
     let mut text = String::new();
-    let mut ev = |name: &str, v: Value| {
-        body.push_str(&format!("event: {name}\ndata: {v}\n\n"));
-    };
-    ev("message_start", json!({"type": "message_start", "message": {"id": "msg_bench", "type": "message", "role": "assistant", "model": "m", "content": [], "usage": {"input_tokens": 3}}}));
-    ev("content_block_start", json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}));
+    let ev = |body: &mut String, name: &str, v: Value| body.push_str(&format!("event: {name}\ndata: {v}\n\n"));
+    ev(&mut body, "message_start", json!({"type": "message_start", "message": {"id": "msg_bench", "type": "message", "role": "assistant", "model": "m", "content": [], "usage": {"input_tokens": 3}}}));
+    ev(&mut body, "content_block_start", json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}));
     for i in 0..n {
         let t = TOKENS[i % TOKENS.len()];
         text.push_str(t);
-        ev("content_block_delta", json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": t}}));
+        body.push_str(r#"event: content_block_delta
+data: {"delta":{"text":""#);
+        body.push_str(t);
+        body.push_str("\",\"type\":\"text_delta\"},\"index\":0,\"type\":\"content_block_delta\"}\n\n");
     }
-    ev("content_block_stop", json!({"type": "content_block_stop", "index": 0}));
-    ev("message_delta", json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": n}}));
-    ev("message_stop", json!({"type": "message_stop"}));
+    ev(&mut body, "content_block_stop", json!({"type": "content_block_stop", "index": 0}));
+    ev(&mut body, "message_delta", json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": n}}));
+    ev(&mut body, "message_stop", json!({"type": "message_stop"}));
     (Bytes::from(body), text)
 }
 
@@ -167,87 +169,85 @@ async fn main() {
     for name in names {
         rows.push(Row { name, rates: Vec::new() });
     }
+    // `--only K` runs row K alone (for a profiler).
+    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).and_then(|v| v.parse::<usize>().ok());
     for _ in 0..rounds {
-        let mut i = 0;
-        let mut record = |rows: &mut Vec<Row>, started: Instant, n: usize| {
-            rows[i].rates.push(n as f64 / started.elapsed().as_secs_f64());
-            i += 1;
-        };
-
-        let t = Instant::now();
-        let mut n = 0;
-        raw_lines(&url, "/v1/chat/completions", &chat(), |l| n += l.starts_with(b"data: ") as usize).await;
-        assert_eq!(n, chunks + 1);
-        record(&mut rows, t, chunks);
-
-        let t = Instant::now();
-        let mut text = String::new();
-        raw_lines(&url, "/v1/chat/completions", &chat(), |l| {
-            if let Some(d) = l.strip_prefix(b"data: ").filter(|d| *d != b"[DONE]") {
-                let v: Value = serde_json::from_slice(d).unwrap();
-                text.push_str(v["choices"][0]["delta"]["content"].as_str().unwrap_or(""));
+        for (k, row) in rows.iter_mut().enumerate() {
+            if only.is_some_and(|o| o != k) {
+                continue;
             }
-        })
-        .await;
-        assert_eq!(text, openai_text);
-        record(&mut rows, t, chunks);
-
-        let t = Instant::now();
-        let mut s = client.chat().completions().stream(chat()).await.unwrap();
-        let mut text = String::new();
-        while let Some(c) = s.next().await {
-            let c = c.unwrap();
-            if let Some(t) = c.choices.first().and_then(|ch| ch.delta.content.as_deref()) {
-                text.push_str(t);
-            }
-        }
-        assert_eq!(text, openai_text);
-        record(&mut rows, t, chunks);
-
-        let t = Instant::now();
-        let mut s = client.chat().completions().stream(chat()).await.unwrap();
-        let mut text = String::new();
-        while let Some(piece) = s.next_text().await {
-            text.push_str(&piece.unwrap());
-        }
-        assert_eq!(text, openai_text);
-        record(&mut rows, t, chunks);
-
-        let t = Instant::now();
-        assert_eq!(batched_text(&client, id::CREATE_CHAT_COMPLETION, chat()).await, openai_text);
-        record(&mut rows, t, chunks);
-
-        let t = Instant::now();
-        let mut text = String::new();
-        raw_lines(&url, "/v1/messages", &message(), |l| {
-            if let Some(d) = l.strip_prefix(b"data: ") {
-                let v: Value = serde_json::from_slice(d).unwrap();
-                if v["type"] == "content_block_delta" {
-                    text.push_str(v["delta"]["text"].as_str().unwrap_or(""));
+            let t = Instant::now();
+            let (text, expected) = match k {
+                0 => {
+                    let mut n = 0;
+                    raw_lines(&url, "/v1/chat/completions", &chat(), |l| n += l.starts_with(b"data: ") as usize).await;
+                    assert_eq!(n, chunks + 1);
+                    (String::new(), &String::new())
                 }
-            }
-        })
-        .await;
-        assert_eq!(text, anthropic_text);
-        record(&mut rows, t, chunks);
-
-        let t = Instant::now();
-        let mut s = client.messages().stream(message()).await.unwrap();
-        let mut text = String::new();
-        while let Some(ev) = s.next_typed().await {
-            if let empiriolabs::types::MessageStreamEvent::ContentBlockDelta { delta, .. } = ev.unwrap() {
-                text.push_str(delta.get("text").and_then(Value::as_str).unwrap_or(""));
-            }
+                1 => {
+                    let mut text = String::new();
+                    raw_lines(&url, "/v1/chat/completions", &chat(), |l| {
+                        if let Some(d) = l.strip_prefix(b"data: ").filter(|d| *d != b"[DONE]") {
+                            let v: Value = serde_json::from_slice(d).unwrap();
+                            text.push_str(v["choices"][0]["delta"]["content"].as_str().unwrap_or(""));
+                        }
+                    })
+                    .await;
+                    (text, &openai_text)
+                }
+                2 => {
+                    let mut s = client.chat().completions().stream(chat()).await.unwrap();
+                    let mut text = String::new();
+                    while let Some(c) = s.next().await {
+                        if let Some(t) = c.unwrap().choices.first().and_then(|ch| ch.delta.content.as_deref()) {
+                            text.push_str(t);
+                        }
+                    }
+                    (text, &openai_text)
+                }
+                3 => {
+                    let mut s = client.chat().completions().stream(chat()).await.unwrap();
+                    let mut text = String::new();
+                    while let Some(piece) = s.next_text().await {
+                        text.push_str(&piece.unwrap());
+                    }
+                    (text, &openai_text)
+                }
+                4 => (batched_text(&client, id::CREATE_CHAT_COMPLETION, chat()).await, &openai_text),
+                5 => {
+                    let mut text = String::new();
+                    raw_lines(&url, "/v1/messages", &message(), |l| {
+                        if let Some(d) = l.strip_prefix(b"data: ") {
+                            let v: Value = serde_json::from_slice(d).unwrap();
+                            if v["type"] == "content_block_delta" {
+                                text.push_str(v["delta"]["text"].as_str().unwrap_or(""));
+                            }
+                        }
+                    })
+                    .await;
+                    (text, &anthropic_text)
+                }
+                6 => {
+                    let mut s = client.messages().stream(message()).await.unwrap();
+                    let mut text = String::new();
+                    while let Some(ev) = s.next_typed().await {
+                        if let empiriolabs::types::MessageStreamEvent::ContentBlockDelta { delta, .. } = ev.unwrap() {
+                            text.push_str(delta.text.as_deref().unwrap_or(""));
+                        }
+                    }
+                    (text, &anthropic_text)
+                }
+                _ => (batched_text(&client, id::CREATE_MESSAGE, message()).await, &anthropic_text),
+            };
+            row.rates.push(chunks as f64 / t.elapsed().as_secs_f64());
+            assert_eq!(&text, expected, "{}", row.name);
         }
-        assert_eq!(text, anthropic_text);
-        record(&mut rows, t, chunks);
-
-        let t = Instant::now();
-        assert_eq!(batched_text(&client, id::CREATE_MESSAGE, message()).await, anthropic_text);
-        record(&mut rows, t, chunks);
     }
 
     println!("\nCore streaming benchmark: {chunks} chunks per stream, medians of {rounds} rounds (release build)\n");
+    if only.is_some() {
+        return;
+    }
     let floor = median(&mut rows[0].rates.clone());
     let value = median(&mut rows[1].rates.clone());
     let a_value = median(&mut rows[5].rates.clone());

@@ -12,7 +12,7 @@ async fn main() -> empiriolabs::Result<()> {
     while let Some(event) = run.next().await {
         let event = event?;
         match event.kind() {
-            Some("task.message") => println!("  step: {}", event.data["message"]["content"].as_str().unwrap_or("")),
+            Some("task.message") => println!("  step: {}", event.data()["message"]["content"].as_str().unwrap_or("")),
             Some(kind) => println!("{kind}"),
             None => {}
         }

@@ -4,6 +4,8 @@
 use serde_json::{json, Map, Value};
 
 use crate::operations::{Fold, StreamFlavor};
+use crate::stream::StreamEvent;
+use crate::types::{ChatCompletionChunk, MessageStreamEvent};
 
 /// The text an event adds, whatever the stream: chat and completion deltas, Anthropic
 /// `text_delta`, Responses `output_text.delta`, and typed `*.delta` events.
@@ -35,11 +37,70 @@ fn append(obj: &mut Value, field: &str, piece: &str) {
 }
 
 /// Folds `chat.completion.chunk`s into one `chat.completion`: text, reasoning and tool-call
-/// argument deltas joined per choice and per tool-call index.
+/// argument deltas joined per choice and per tool-call index. The state is plain strings, built
+/// into JSON once, at the end; chunks parsed into their type fold without a JSON tree.
 #[derive(Debug, Default)]
 pub struct ChatAccumulator {
     head: ChunkHead,
-    choices: Vec<Value>,
+    choices: Vec<ChoiceSoFar>,
+}
+
+/// One choice as folded so far.
+#[derive(Debug)]
+struct ChoiceSoFar {
+    role: Value,
+    /// `content`, `reasoning_content` and `refusal`, each once any delta carried it.
+    texts: [Option<String>; 3],
+    tool_calls: Option<Vec<Value>>,
+    finish_reason: Value,
+}
+
+const TEXT_FIELDS: [&str; 3] = ["content", "reasoning_content", "refusal"];
+
+impl Default for ChoiceSoFar {
+    fn default() -> Self {
+        ChoiceSoFar { role: json!("assistant"), texts: [None, None, None], tool_calls: None, finish_reason: Value::Null }
+    }
+}
+
+impl ChoiceSoFar {
+    fn add_text(&mut self, field: usize, piece: &str) {
+        self.texts[field].get_or_insert_with(String::new).push_str(piece);
+    }
+
+    fn add_tool_call(&mut self, tc: &Value) {
+        let ti = tc.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
+        let calls = self.tool_calls.get_or_insert_with(Vec::new);
+        while calls.len() <= ti {
+            calls.push(json!({"id": null, "type": "function", "function": {"name": null, "arguments": ""}}));
+        }
+        let call = &mut calls[ti];
+        if let Some(id) = tc.get("id").filter(|v| !v.is_null()) {
+            call["id"] = id.clone();
+        }
+        if let Some(name) = tc.pointer("/function/name").filter(|v| !v.is_null()) {
+            call["function"]["name"] = name.clone();
+        }
+        if let Some(args) = tc.pointer("/function/arguments").and_then(Value::as_str) {
+            append(&mut call["function"], "arguments", args);
+        }
+    }
+
+    fn finish(self, index: usize) -> Value {
+        let mut msg = Map::new();
+        msg.insert("role".into(), self.role);
+        let [content, reasoning, refusal] = self.texts;
+        msg.insert("content".into(), content.map_or(Value::Null, Value::String));
+        for (field, text) in [("reasoning_content", reasoning), ("refusal", refusal)] {
+            if let Some(t) = text {
+                msg.insert(field.into(), Value::String(t));
+            }
+        }
+        if let Some(calls) = self.tool_calls {
+            msg.insert("tool_calls".into(), Value::Array(calls));
+        }
+        json!({"index": index, "message": msg, "finish_reason": self.finish_reason})
+    }
 }
 
 /// What every chunk of a chat or completion stream may repeat (`id`, `created`, `model`,
@@ -48,6 +109,8 @@ pub struct ChatAccumulator {
 struct ChunkHead {
     fields: Map<String, Value>,
     usage: Option<Value>,
+    /// `id`, `created` and `model` are all known.
+    known: bool,
 }
 
 impl ChunkHead {
@@ -62,6 +125,13 @@ impl ChunkHead {
         if let Some(u) = chunk.get("usage").filter(|u| !u.is_null()) {
             self.usage = Some(u.clone());
         }
+        self.known = ["id", "created", "model"].iter().all(|k| self.fields.contains_key(*k));
+    }
+
+    /// Whether a typed chunk can be folded without reading its tree: the head is known, and
+    /// the chunk adds nothing to it.
+    fn settled_for(&self, c: &ChatCompletionChunk) -> bool {
+        self.known && c.usage.is_none() && (c.extra.is_empty() || self.fields.contains_key("system_fingerprint") || !c.extra.contains_key("system_fingerprint"))
     }
 
     fn finish(self, object: &str, choices: Vec<Value>) -> Value {
@@ -83,48 +153,62 @@ fn choice_at<'a>(choices: &'a mut Vec<Value>, c: &Value, blank: impl Fn(usize) -
 }
 
 impl ChatAccumulator {
+    fn choice(&mut self, i: usize) -> &mut ChoiceSoFar {
+        if self.choices.len() <= i {
+            self.choices.resize_with(i + 1, ChoiceSoFar::default);
+        }
+        &mut self.choices[i]
+    }
+
     pub fn push(&mut self, chunk: &Value) {
         self.head.push(chunk);
         for c in chunk.get("choices").and_then(Value::as_array).into_iter().flatten() {
-            let choice = choice_at(&mut self.choices, c, |n| json!({"index": n, "message": {"role": "assistant", "content": null}, "finish_reason": null}));
+            let choice = self.choice(c.get("index").and_then(Value::as_u64).unwrap_or(0) as usize);
             if let Some(f) = c.get("finish_reason").filter(|f| !f.is_null()) {
-                choice["finish_reason"] = f.clone();
+                choice.finish_reason = f.clone();
             }
             let Some(delta) = c.get("delta") else { continue };
-            let msg = &mut choice["message"];
-            for field in ["content", "reasoning_content", "refusal"] {
-                if let Some(piece) = delta.get(field).and_then(Value::as_str) {
-                    append(msg, field, piece);
+            for (i, field) in TEXT_FIELDS.iter().enumerate() {
+                if let Some(piece) = delta.get(*field).and_then(Value::as_str) {
+                    choice.add_text(i, piece);
                 }
             }
             if let Some(role) = delta.get("role").filter(|r| !r.is_null()) {
-                msg["role"] = role.clone();
+                choice.role = role.clone();
             }
             for tc in delta.get("tool_calls").and_then(Value::as_array).into_iter().flatten() {
-                let ti = tc.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
-                if !msg.get("tool_calls").is_some_and(Value::is_array) {
-                    msg["tool_calls"] = json!([]);
-                }
-                let calls = msg["tool_calls"].as_array_mut().expect("set above");
-                while calls.len() <= ti {
-                    calls.push(json!({"id": null, "type": "function", "function": {"name": null, "arguments": ""}}));
-                }
-                let call = &mut calls[ti];
-                if let Some(id) = tc.get("id").filter(|v| !v.is_null()) {
-                    call["id"] = id.clone();
-                }
-                if let Some(name) = tc.pointer("/function/name").filter(|v| !v.is_null()) {
-                    call["function"]["name"] = name.clone();
-                }
-                if let Some(args) = tc.pointer("/function/arguments").and_then(Value::as_str) {
-                    append(&mut call["function"], "arguments", args);
-                }
+                choice.add_tool_call(tc);
             }
         }
     }
 
+    /// Folds a chunk already parsed into its type, without its tree; `false` when the chunk
+    /// carries what only the tree path folds (the head's first fields, usage, tool calls).
+    pub fn push_chunk(&mut self, chunk: &ChatCompletionChunk) -> bool {
+        if !self.head.settled_for(chunk) || chunk.choices.iter().any(|c| c.delta.tool_calls.is_some()) {
+            return false;
+        }
+        for c in &chunk.choices {
+            let choice = self.choice(c.index as usize);
+            if let Some(f) = &c.finish_reason {
+                choice.finish_reason = Value::String(f.clone());
+            }
+            let d = &c.delta;
+            for (i, piece) in [&d.content, &d.reasoning_content, &d.refusal].into_iter().enumerate() {
+                if let Some(piece) = piece {
+                    choice.add_text(i, piece);
+                }
+            }
+            if let Some(role) = &d.role {
+                choice.role = Value::String(role.clone());
+            }
+        }
+        true
+    }
+
     pub fn finish(self) -> Value {
-        self.head.finish("chat.completion", self.choices)
+        let choices = self.choices.into_iter().enumerate().map(|(i, c)| c.finish(i)).collect();
+        self.head.finish("chat.completion", choices)
     }
 }
 
@@ -189,6 +273,26 @@ impl MessageAccumulator {
             }
             _ => {}
         }
+    }
+
+    /// Folds a `content_block_delta` already parsed into its type; `false` for other events,
+    /// which the tree path folds.
+    pub fn push_event(&mut self, ev: &MessageStreamEvent) -> bool {
+        let MessageStreamEvent::ContentBlockDelta { index, delta } = ev else { return false };
+        let i = *index as usize;
+        let Some(block) = self.message.as_mut().and_then(|m| m.get_mut("content")?.get_mut(i)) else { return true };
+        match delta.kind.as_deref() {
+            Some("text_delta") => append(block, "text", delta.text.as_deref().unwrap_or("")),
+            Some("thinking_delta") => append(block, "thinking", delta.thinking.as_deref().unwrap_or("")),
+            Some("signature_delta") => block["signature"] = delta.signature.clone().map_or(Value::Null, Value::String),
+            Some("input_json_delta") => {
+                if let Some(p) = self.partial_json.get_mut(i) {
+                    p.push_str(delta.partial_json.as_deref().unwrap_or(""));
+                }
+            }
+            _ => {}
+        }
+        true
     }
 
     pub fn finish(self) -> Value {
@@ -361,6 +465,19 @@ impl Folder {
                     *last = Some(ev.clone());
                 }
             }
+        }
+    }
+
+    /// Folds a stream event: from its type when it was parsed into one, else from its tree.
+    pub fn push_event(&mut self, ev: &StreamEvent) {
+        let done = match (&mut *self, ev.chunk(), ev.message_event()) {
+            (Folder::None, ..) => true,
+            (Folder::Chat(a), Some(c), _) => a.push_chunk(c),
+            (Folder::Message(a), _, Some(m)) => a.push_event(m),
+            _ => false,
+        };
+        if !done {
+            self.push(ev.data());
         }
     }
 

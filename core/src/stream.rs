@@ -6,7 +6,7 @@
 
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -21,33 +21,166 @@ use crate::error::{Error, Result, StreamErrorKind, TimeoutKind};
 use crate::operations::{Fold, StreamFlavor};
 use crate::options::CancellationToken;
 use crate::sse::{Decoder, SseEvent};
+use crate::types::{ChatCompletionChunk, MessageStreamEvent};
 
 /// The bound on one SSE line or event.
 pub const MAX_EVENT_BYTES: usize = 8 * 1024 * 1024;
 
-/// One event: its SSE `event:` name (if any) and its JSON data.
-#[derive(Clone, Debug, PartialEq)]
+/// One event: its SSE `event:` name (if any) and its JSON data, kept as the text that came
+/// (bindings hand it on as it is). Chat chunks and Anthropic events are parsed once, straight
+/// into their types, which give [`StreamEvent::text`] and the fold; the JSON tree of
+/// [`StreamEvent::data`] is built only if asked for.
+#[derive(Clone, Debug)]
 pub struct StreamEvent {
-    pub event: Option<String>,
-    pub data: Value,
+    name: Option<Arc<str>>,
+    /// The data, UTF-8, sharing the body's buffer.
+    raw: Bytes,
     /// The convention of the stream it came in, which decides [`StreamEvent::text`].
-    pub flavor: StreamFlavor,
+    flavor: StreamFlavor,
+    typed: Typed,
+    value: OnceLock<Box<Value>>,
+}
+
+/// What an event's data was parsed into; boxed, so an event moves as a few words.
+#[derive(Clone, Debug)]
+enum Typed {
+    /// Only the tree (in `value`).
+    None,
+    Chunk(Box<ChatCompletionChunk>),
+    Message(Box<MessageStreamEvent>),
+}
+
+impl PartialEq for StreamEvent {
+    fn eq(&self, other: &StreamEvent) -> bool {
+        (self.name.as_deref(), self.raw(), self.flavor) == (other.name.as_deref(), other.raw(), other.flavor)
+    }
 }
 
 impl StreamEvent {
+    /// An event of a stream of this convention, parsed as that stream would parse it.
+    ///
+    /// ```
+    /// use empiriolabs::{operations::StreamFlavor, StreamEvent};
+    /// let ev = StreamEvent::from_json(StreamFlavor::OpenAi, None, r#"{"choices":[{"index":0,"delta":{"content":"Hi"}}]}"#).unwrap();
+    /// assert_eq!((ev.text(), ev.data()["choices"][0]["index"].as_u64()), (Some("Hi"), Some(0)));
+    /// ```
+    pub fn from_json(flavor: StreamFlavor, event: Option<&str>, data: &str) -> Result<StreamEvent> {
+        let fold = match flavor {
+            StreamFlavor::OpenAi => Fold::Chat,
+            StreamFlavor::Anthropic => Fold::Message,
+            _ => Fold::None,
+        };
+        decode(flavor, fold, SseEvent::new(event, data)).map_err(|data| Error::decode("an event's data is not a JSON object", data.as_bytes()))
+    }
+
+    /// The SSE `event:` name, if one was given.
+    pub fn event(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
     /// The event's type: its `event:` name, else the data's `type`.
     pub fn kind(&self) -> Option<&str> {
-        self.event.as_deref().or_else(|| self.data.get("type").and_then(Value::as_str))
+        if let Some(n) = self.event() {
+            return Some(n);
+        }
+        match &self.typed {
+            Typed::Message(m) if m.kind().is_some() => m.kind(),
+            Typed::Chunk(c) => c.extra.get("type").and_then(Value::as_str),
+            _ => self.data().get("type").and_then(Value::as_str),
+        }
+    }
+
+    /// The data as received: a JSON object's text.
+    pub fn raw(&self) -> &str {
+        // SAFETY: `raw` is the data of an `SseEvent`, which is always UTF-8.
+        unsafe { std::str::from_utf8_unchecked(&self.raw) }
+    }
+
+    /// The data as a JSON tree (built on first use when the event was parsed into a type).
+    pub fn data(&self) -> &Value {
+        self.value.get_or_init(|| Box::new(serde_json::from_str(self.raw()).unwrap_or(Value::Null)))
+    }
+
+    /// The convention of the stream it came in.
+    pub fn flavor(&self) -> StreamFlavor {
+        self.flavor
     }
 
     /// The text this event adds (a chat delta, an Anthropic `text_delta`, …), if any.
     pub fn text(&self) -> Option<&str> {
-        text_delta(self.flavor, &self.data)
+        match &self.typed {
+            Typed::Chunk(c) => {
+                let choice = c.choices.first()?;
+                choice.delta.content.as_deref().or_else(|| choice.extra.get("text")?.as_str())
+            }
+            Typed::Message(m) => match &**m {
+                MessageStreamEvent::ContentBlockDelta { delta, .. } if delta.kind.as_deref() == Some("text_delta") => delta.text.as_deref(),
+                _ => None,
+            },
+            Typed::None => text_delta(self.flavor, self.data()),
+        }
     }
 
-    pub fn parse<T: DeserializeOwned>(&self) -> Result<T> {
-        T::deserialize(&self.data).map_err(|e| Error::decode(format!("unexpected stream event shape: {e}"), self.data.to_string().as_bytes()))
+    /// The chat chunk, when the event was parsed as one.
+    pub fn chunk(&self) -> Option<&ChatCompletionChunk> {
+        match &self.typed {
+            Typed::Chunk(c) => Some(c),
+            _ => None,
+        }
     }
+
+    /// The Anthropic event, when the event was parsed as one.
+    pub fn message_event(&self) -> Option<&MessageStreamEvent> {
+        match &self.typed {
+            Typed::Message(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The data read into `T`.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_str(self.raw()).map_err(|e| Error::decode(format!("unexpected stream event shape: {e}"), self.raw().as_bytes()))
+    }
+
+    /// The chat chunk, moved out when already parsed.
+    pub fn into_chunk(self) -> Result<ChatCompletionChunk> {
+        match self.typed {
+            Typed::Chunk(c) => Ok(*c),
+            _ => self.parse(),
+        }
+    }
+
+    /// The Anthropic event, moved out when already parsed.
+    pub fn into_message_event(self) -> Result<MessageStreamEvent> {
+        match self.typed {
+            Typed::Message(m) => Ok(*m),
+            _ => self.parse(),
+        }
+    }
+}
+
+/// Parses an event's data once, into the type its stream folds from when it has one; the
+/// data back when it is not a JSON object.
+fn decode(flavor: StreamFlavor, fold: Fold, raw: SseEvent) -> std::result::Result<StreamEvent, String> {
+    let text = raw.data();
+    // A shape the type does not take (a field of another JSON type) still passes as a tree.
+    let typed = match fold {
+        Fold::Chat => serde_json::from_str(text).map(|c| Typed::Chunk(Box::new(c))).ok(),
+        Fold::Message => serde_json::from_str(text).map(|m| Typed::Message(Box::new(m))).ok(),
+        _ => None,
+    };
+    let value = OnceLock::new();
+    let typed = match typed {
+        Some(t) => t,
+        None => match serde_json::from_str(text) {
+            Ok(v @ Value::Object(_)) => {
+                let _ = value.set(Box::new(v));
+                Typed::None
+            }
+            _ => return Err(text.to_string()),
+        },
+    };
+    Ok(StreamEvent { name: raw.event.clone(), raw: raw.data_bytes().clone(), flavor, typed, value })
 }
 
 type Body = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send + Sync>>;
@@ -72,6 +205,8 @@ struct Shared {
     closed: AtomicBool,
     wake: Notify,
     flavor: StreamFlavor,
+    /// What the stream folds into, which decides the type its events are parsed into.
+    fold: Fold,
     idle: Duration,
     meta: ResponseMeta,
     cancel: Option<CancellationToken>,
@@ -143,7 +278,7 @@ impl State {
             }
             Step::Yield(ev, last) => {
                 sh.received.fetch_add(1, Ordering::Relaxed);
-                self.folder.push(&ev.data);
+                self.folder.push_event(&ev);
                 if last {
                     self.close();
                 }
@@ -163,7 +298,7 @@ impl State {
         }
         match self.decoder.next_decoded() {
             Ok(raw) => {
-                let step = interpret(sh.flavor, raw?);
+                let step = interpret(sh.flavor, sh.fold, raw?);
                 Some(self.step(sh, step))
             }
             Err(e) => {
@@ -179,9 +314,8 @@ impl State {
             None => {
                 // A terminator whose final blank line is missing still ends the stream.
                 if let Some(raw) = self.decoder.pending_at_eof() {
-                    match interpret(sh.flavor, raw) {
-                        step @ (Step::Done | Step::Yield(_, true)) => return Some(self.step(sh, step)),
-                        _ => {}
+                    if let step @ (Step::Done | Step::Yield(_, true)) = interpret(sh.flavor, sh.fold, raw) {
+                        return Some(self.step(sh, step));
                     }
                 }
                 Some(self.fail(sh, stream_error(StreamErrorKind::MissingTerminator, "the stream ended without its terminator".into(), None, None)))
@@ -201,7 +335,7 @@ impl State {
             if let Some(r) = self.decoded(sh) {
                 return r;
             }
-            let Some(body) = self.body.as_mut() else { return None };
+            let body = self.body.as_mut()?;
             let chunk = match tokio::time::timeout(sh.idle, body.next()).await {
                 Err(_) => return self.fail(sh, Error::Timeout { kind: TimeoutKind::StreamIdle, after: sh.idle }),
                 Ok(c) => c,
@@ -226,27 +360,35 @@ impl State {
     }
 }
 
-fn interpret(flavor: StreamFlavor, raw: SseEvent) -> Step {
-    if raw.data == "[DONE]" && matches!(flavor, StreamFlavor::OpenAi | StreamFlavor::Typed) {
+fn interpret(flavor: StreamFlavor, fold: Fold, raw: SseEvent) -> Step {
+    if raw.data() == "[DONE]" && matches!(flavor, StreamFlavor::OpenAi | StreamFlavor::Typed) {
         return Step::Done;
     }
-    let data: Value = match serde_json::from_str(&raw.data) {
-        Ok(v @ Value::Object(_)) => v,
-        _ => return Step::Fail(stream_error(StreamErrorKind::MalformedEvent, "an event's data is not a JSON object".into(), Some(raw.data), None)),
+    let ev = match decode(flavor, fold, raw) {
+        Ok(ev) => ev,
+        Err(data) => return Step::Fail(stream_error(StreamErrorKind::MalformedEvent, "an event's data is not a JSON object".into(), Some(data), None)),
     };
-    let ev = StreamEvent { event: raw.event, data, flavor };
-    let kind = ev.kind().unwrap_or("");
     let error_of = |err: Value| -> Step {
         let msg = err.get("message").and_then(Value::as_str).unwrap_or("the stream reported an error").to_string();
         Step::Fail(stream_error(StreamErrorKind::ErrorEvent, msg, None, Some(err)))
     };
-    let own_error = |ev: &StreamEvent| ev.data.get("error").cloned().unwrap_or_else(|| ev.data.clone());
+    let own_error = |ev: &StreamEvent| ev.data().get("error").cloned().unwrap_or_else(|| ev.data().clone());
+    let kind = ev.kind().unwrap_or("");
     match flavor {
-        StreamFlavor::OpenAi if ev.data.get("error").is_some_and(|e| !e.is_null()) => error_of(own_error(&ev)),
+        StreamFlavor::OpenAi => {
+            let error = match ev.chunk() {
+                Some(c) => c.extra.get("error"),
+                None => ev.data().get("error"),
+            };
+            match error {
+                Some(e) if !e.is_null() => error_of(e.clone()),
+                _ => Step::Yield(ev, false),
+            }
+        }
         StreamFlavor::Anthropic if kind == "error" => error_of(own_error(&ev)),
         StreamFlavor::Anthropic if kind == "message_stop" => Step::Yield(ev, true),
         StreamFlavor::Responses if kind == "error" || kind == "response.failed" => {
-            error_of(ev.data.pointer("/response/error").filter(|e| !e.is_null()).cloned().unwrap_or_else(|| own_error(&ev)))
+            error_of(ev.data().pointer("/response/error").filter(|e| !e.is_null()).cloned().unwrap_or_else(|| own_error(&ev)))
         }
         StreamFlavor::Responses if kind == "response.completed" || kind == "response.incomplete" => Step::Yield(ev, true),
         StreamFlavor::Typed if kind == "error" || kind.ends_with(".error") => error_of(own_error(&ev)),
@@ -258,7 +400,7 @@ impl EventStream {
     pub(crate) fn new(resp: reqwest::Response, flavor: StreamFlavor, fold: Fold, idle: Duration, cancel: Option<CancellationToken>) -> EventStream {
         let meta = ResponseMeta::of(&resp);
         let state = State { body: Some(Box::pin(resp.bytes_stream())), decoder: Decoder::new(MAX_EVENT_BYTES), finished: false, failure: None, folder: Folder::new(fold), folded: None };
-        let shared = Shared { state: Mutex::new(state), closed: AtomicBool::new(false), wake: Notify::new(), flavor, idle, meta, cancel, received: AtomicU64::new(0) };
+        let shared = Shared { state: Mutex::new(state), closed: AtomicBool::new(false), wake: Notify::new(), flavor, fold, idle, meta, cancel, received: AtomicU64::new(0) };
         EventStream { shared: Arc::new(shared) }
     }
 
@@ -319,8 +461,22 @@ impl EventStream {
     /// The next event; `None` after the terminator or `close`. Cancel-safe: dropping the
     /// future loses no event. After a failure every call returns the same error.
     pub async fn next(&self) -> Option<Result<StreamEvent>> {
+        // Most events of a burst are already in the last chunk: those need no wait, no timer
+        // and no select over close and cancel.
+        if let Some(r) = self.decoded_now() {
+            return r;
+        }
         let mut st = self.shared.state.lock().await;
         self.guarded(&mut st).await
+    }
+
+    /// The read, when it needs no I/O and nobody else holds the stream.
+    fn decoded_now(&self) -> Option<Read> {
+        let sh = &*self.shared;
+        if sh.closed.load(Ordering::Acquire) || sh.cancel.as_ref().is_some_and(CancellationToken::is_cancelled) {
+            return None;
+        }
+        self.shared.state.try_lock().ok()?.decoded(sh)
     }
 
     /// The next event if it can be had without waiting (already decoded, or its bytes already

@@ -1,20 +1,83 @@
 //! Typed shapes for the answers users read field by field. Each keeps the fields it does not
 //! name in `extra`, so new gateway fields and per-model extras are never lost.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 macro_rules! shape {
-    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[serde(rename = $wire:literal)])? $field:ident : $ty:ty),* $(,)? }) => {
         $(#[$m])*
-        #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, Default, PartialEq, Serialize)]
         pub struct $name {
-            $($(#[$fm])* #[serde(default)] pub $field: $ty,)*
+            $($(#[serde(rename = $wire)])? pub $field: $ty,)*
             /// Fields this type does not name, as received.
             #[serde(flatten)]
             pub extra: Map<String, Value>,
         }
+
+        // By hand rather than derived: `#[serde(flatten)]` would buffer every object into an
+        // intermediate tree before reading it, doubling the cost of each streamed chunk.
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Fields;
+                impl<'de> serde::de::Visitor<'de> for Fields {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " object"))
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
+                        let mut out = $name::default();
+                        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+                            $(if key == wire!($field $(, $wire)?) {
+                                out.$field = map.next_value()?;
+                                continue;
+                            })*
+                            out.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                        Ok(out)
+                    }
+                }
+                d.deserialize_map(Fields)
+            }
+        }
     };
+}
+
+/// A field's name on the wire: its own, or the one it is renamed from.
+macro_rules! wire {
+    ($field:ident) => {
+        stringify!($field)
+    };
+    ($field:ident, $wire:literal) => {
+        $wire
+    };
+}
+
+/// An object key, borrowed from the input when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Str;
+        impl<'de> serde::de::Visitor<'de> for Str {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(Str)
+    }
 }
 
 shape!(
@@ -99,20 +162,79 @@ shape!(
 /// })).unwrap();
 /// assert!(matches!(ev, MessageStreamEvent::ContentBlockDelta { index: 0, .. }));
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum MessageStreamEvent {
     MessageStart { message: Message },
     ContentBlockStart { index: u32, content_block: ContentBlock },
     /// `delta` is a `text_delta`, `thinking_delta`, `signature_delta` or `input_json_delta`.
-    ContentBlockDelta { index: u32, delta: Value },
+    ContentBlockDelta { index: u32, delta: Delta },
     ContentBlockStop { index: u32 },
-    MessageDelta { delta: Value, #[serde(default)] usage: Option<Usage> },
+    MessageDelta { delta: Delta, usage: Option<Usage> },
     MessageStop,
     Ping,
     /// A type this SDK does not know yet.
-    #[serde(other)]
     Unknown,
+}
+
+shape!(
+    /// What a `content_block_delta` adds (`text_delta`: `text`, `thinking_delta`: `thinking`,
+    /// `signature_delta`: `signature`, `input_json_delta`: `partial_json`), or what a
+    /// `message_delta` changes (`stop_reason`, `stop_sequence`).
+    Delta {
+        #[serde(rename = "type")] kind: Option<String>,
+        text: Option<String>,
+        thinking: Option<String>,
+        signature: Option<String>,
+        partial_json: Option<String>,
+        stop_reason: Option<String>,
+        stop_sequence: Option<String>,
+    }
+);
+
+impl MessageStreamEvent {
+    /// The event's `type`.
+    pub fn kind(&self) -> Option<&'static str> {
+        Some(match self {
+            MessageStreamEvent::MessageStart { .. } => "message_start",
+            MessageStreamEvent::ContentBlockStart { .. } => "content_block_start",
+            MessageStreamEvent::ContentBlockDelta { .. } => "content_block_delta",
+            MessageStreamEvent::ContentBlockStop { .. } => "content_block_stop",
+            MessageStreamEvent::MessageDelta { .. } => "message_delta",
+            MessageStreamEvent::MessageStop => "message_stop",
+            MessageStreamEvent::Ping => "ping",
+            MessageStreamEvent::Unknown => return None,
+        })
+    }
+}
+
+// One pass over the object whatever the order of its fields (`type` need not come first),
+// with no intermediate tree: the tagged-enum derive would buffer every event.
+impl<'de> Deserialize<'de> for MessageStreamEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Flat<'a> {
+            #[serde(rename = "type", borrow)]
+            kind: Cow<'a, str>,
+            message: Option<Message>,
+            index: Option<u32>,
+            content_block: Option<ContentBlock>,
+            delta: Option<Delta>,
+            usage: Option<Usage>,
+        }
+        let f = Flat::deserialize(d)?;
+        let index = f.index.unwrap_or(0);
+        Ok(match &*f.kind {
+            "message_start" => MessageStreamEvent::MessageStart { message: f.message.unwrap_or_default() },
+            "content_block_start" => MessageStreamEvent::ContentBlockStart { index, content_block: f.content_block.unwrap_or_default() },
+            "content_block_delta" => MessageStreamEvent::ContentBlockDelta { index, delta: f.delta.unwrap_or_default() },
+            "content_block_stop" => MessageStreamEvent::ContentBlockStop { index },
+            "message_delta" => MessageStreamEvent::MessageDelta { delta: f.delta.unwrap_or_default(), usage: f.usage },
+            "message_stop" => MessageStreamEvent::MessageStop,
+            "ping" => MessageStreamEvent::Ping,
+            _ => MessageStreamEvent::Unknown,
+        })
+    }
 }
 
 /// An event of `POST /v1/audio/speech:stream`, with `audio.chunk` audio already decoded.

@@ -146,7 +146,7 @@ async fn streams_fold_by_their_operation() {
     while let Some(ev) = speech.next().await {
         let ev = ev.unwrap();
         if ev.kind() == Some("audio.chunk") {
-            audio += base64::engine::general_purpose::STANDARD.decode(ev.data["audio_b64"].as_str().unwrap()).unwrap().len();
+            audio += base64::engine::general_purpose::STANDARD.decode(ev.data()["audio_b64"].as_str().unwrap()).unwrap().len();
         }
     }
     let s = speech.final_value().await.unwrap().unwrap();

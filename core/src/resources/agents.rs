@@ -108,7 +108,7 @@ impl AgentRun {
         let ev = self.stream.next().await?;
         if let Ok(e) = &ev {
             if self.task_id.is_none() {
-                self.task_id = e.data.get("task_id").and_then(Value::as_str).map(str::to_string);
+                self.task_id = e.data().get("task_id").and_then(Value::as_str).map(str::to_string);
             }
         }
         Some(ev)

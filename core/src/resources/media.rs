@@ -188,7 +188,7 @@ pub struct SpeechStream {
 
 impl SpeechStream {
     pub async fn next(&mut self) -> Option<Result<SpeechEvent>> {
-        Some(self.inner.next().await?.and_then(|ev| SpeechEvent::from_value(&ev.data)))
+        Some(self.inner.next().await?.and_then(|ev| SpeechEvent::from_value(ev.data())))
     }
 
     /// All audio bytes, in order, and the `audio.done` event.

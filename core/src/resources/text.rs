@@ -107,7 +107,7 @@ pub struct ChatStream {
 
 impl ChatStream {
     pub async fn next(&mut self) -> Option<Result<ChatCompletionChunk>> {
-        Some(self.inner.next().await?.and_then(|ev| ev.parse()))
+        Some(self.inner.next().await?.and_then(StreamEvent::into_chunk))
     }
 
     /// The next non-empty piece of text.
@@ -178,7 +178,7 @@ pub struct MessageStream {
 impl MessageStream {
     /// The next event, typed.
     pub async fn next_typed(&mut self) -> Option<Result<crate::types::MessageStreamEvent>> {
-        Some(self.next().await?.and_then(|ev| ev.parse()))
+        Some(self.next().await?.and_then(StreamEvent::into_message_event))
     }
 
     pub async fn next(&mut self) -> Option<Result<StreamEvent>> {

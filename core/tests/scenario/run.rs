@@ -298,11 +298,11 @@ async fn read_stream(s: EventStream, limit: Option<u64>) -> Seen {
             }
             Some(Ok(ev)) => {
                 let kind = ev.kind().map(str::to_string);
-                st.text.push_str(&event_text(st.flavor, kind.as_deref(), &ev.data));
+                st.text.push_str(&event_text(st.flavor, kind.as_deref(), ev.data()));
                 if kind.as_deref() == Some("audio.chunk") {
-                    st.audio_bytes += ev.data["audio_b64"].as_str().map_or(0, base64_len);
+                    st.audio_bytes += ev.data()["audio_b64"].as_str().map_or(0, base64_len);
                 }
-                st.events.push((kind, ev.data));
+                st.events.push((kind, ev.data().clone()));
                 if limit.is_some_and(|n| st.events.len() as u64 >= n) {
                     s.close();
                     st.closed_early = true;
