@@ -2,11 +2,82 @@
 
 use empiriolabs::ResponseMeta;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyList, PyString};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 pub fn to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
     pythonize::pythonize(py, v).map(Bound::unbind).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
+/// JSON text straight to Python objects (dicts, lists, str, int, float, bool, None), in one pass
+/// and without a `serde_json::Value` in between: how stream events cross, from the text the
+/// core received.
+pub fn json_to_py(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    PySeed(py).deserialize(&mut de).map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("invalid JSON from the gateway: {e}")))
+}
+
+#[derive(Clone, Copy)]
+struct PySeed<'py>(Python<'py>);
+
+fn py_err<E: serde::de::Error>(e: PyErr) -> E {
+    E::custom(e.to_string())
+}
+
+impl<'de, 'py> DeserializeSeed<'de> for PySeed<'py> {
+    type Value = Py<PyAny>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Py<PyAny>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, 'py> Visitor<'de> for PySeed<'py> {
+    type Value = Py<PyAny>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Py<PyAny>, E> {
+        let Ok(b) = v.into_pyobject(self.0);
+        Ok(b.to_owned().into_any().unbind())
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Py<PyAny>, E> {
+        let Ok(n) = v.into_pyobject(self.0);
+        Ok(n.into_any().unbind())
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Py<PyAny>, E> {
+        let Ok(n) = v.into_pyobject(self.0);
+        Ok(n.into_any().unbind())
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Py<PyAny>, E> {
+        let Ok(n) = v.into_pyobject(self.0);
+        Ok(n.into_any().unbind())
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Py<PyAny>, E> {
+        Ok(PyString::new(self.0, v).into_any().unbind())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Py<PyAny>, E> {
+        Ok(self.0.None())
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Py<PyAny>, E> {
+        Ok(self.0.None())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Py<PyAny>, A::Error> {
+        let list = PyList::empty(self.0);
+        while let Some(item) = seq.next_element_seed(self)? {
+            list.append(item).map_err(py_err)?;
+        }
+        Ok(list.into_any().unbind())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Py<PyAny>, A::Error> {
+        let dict = PyDict::new(self.0);
+        while let Some(key) = map.next_key_seed(self)? {
+            let value = map.next_value_seed(self)?;
+            dict.set_item(key, value).map_err(py_err)?;
+        }
+        Ok(dict.into_any().unbind())
+    }
 }
 
 /// A Python value as JSON; anything JSON cannot hold is a `TypeError` naming `what`.

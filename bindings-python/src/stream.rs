@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 use serde_json::Value;
 
-use crate::convert::{meta, to_py};
+use crate::convert::{json_to_py, meta, to_py};
 use crate::errors::to_pyerr;
 use crate::runtime::{block_on, into_future, ready_future};
 
@@ -50,7 +50,7 @@ impl Stream {
 fn event_or_none(py: Python<'_>, r: Read<StreamEvent>) -> PyResult<Py<PyAny>> {
     match r {
         None => Ok(py.None()),
-        Some(Ok(ev)) => to_py(py, ev.data()),
+        Some(Ok(ev)) => json_to_py(py, ev.raw()),
         Some(Err(e)) => Err(to_pyerr(e)),
     }
 }
@@ -67,7 +67,7 @@ fn batch_list(py: Python<'_>, r: empiriolabs::Result<Vec<StreamEvent>>) -> PyRes
     let events = r.map_err(to_pyerr)?;
     let list = PyList::empty(py);
     for ev in &events {
-        list.append(to_py(py, ev.data())?)?;
+        list.append(json_to_py(py, ev.raw())?)?;
     }
     Ok(list.into_any().unbind())
 }

@@ -1,6 +1,10 @@
 """Response objects: attribute and item access over the dicts the native layer builds, without
 copying them or building an object tree up front.
 
+A field is wrapped the first time it is read and kept in the object's `__dict__`, so every later
+read is a plain attribute lookup (no Python code runs). `ObjList` is a read-only `list` of items
+already wrapped, so indexing and iterating it run at list speed.
+
 `Obj` is a read-only view of one JSON object. The typed classes of `_types` (generated from the
 spec) subclass it and declare their fields: a declared field that the JSON omits reads as `None`,
 and a nested object or list comes back in its declared class, built when it is read. A declared
@@ -49,7 +53,8 @@ class Obj:
     (3, 'x', 'x')
     """
 
-    __slots__ = ("_data", "_meta")
+    # `__dict__` holds fields already read (see `_Field`); it is created on the first read.
+    __slots__ = ("_data", "_meta", "__dict__")
     # Declared field -> how its value is wrapped (`_bind` fills it for the generated classes).
     _fields: ClassVar[Dict[str, Any]] = {}
     _data: Dict[str, Any]
@@ -75,8 +80,11 @@ class Obj:
                     o: Any = _new(Obj)
                     _set_data(o, v)
                     _set_meta(o, None)
-                    return o
-                return _list(v, wrap, None) if t is list else v
+                    v = o
+                elif t is list:
+                    v = _list(v, wrap, None)
+                self.__dict__[name] = v
+                return v
             names = list(data) + [f for f in type(self)._fields if f not in data]
             raise AttributeError(f"{type(self).__name__} has no field {name!r}; fields: {', '.join(names)}") from None
 
@@ -157,55 +165,32 @@ _set_data: Any = Obj.__dict__["_data"].__set__
 _set_meta: Any = Obj.__dict__["_meta"].__set__
 
 
-class ObjList(Sequence[T_co]):
-    """A JSON array, read-only: items come back wrapped (objects as their class) when read, and
-    the array itself is never copied. A slice is a plain `list` of wrapped items."""
+class ObjList(List[T]):
+    """A JSON array, read-only: a `list` of its items wrapped (objects as their class), built
+    once, when the field is first read. A slice is a plain `list`."""
 
-    __slots__ = ("_items", "_conv", "_cls")
+    __slots__ = ("_items",)
+    # The JSON array as received.
     _items: List[Any]
-    _conv: Any
-    _cls: Any
 
     def __init__(self, items: List[Any], conv: Any = None):
-        self._items = items
-        self._conv = conv or wrap
-        self._cls = conv.cls if type(conv) is _Cls else None
+        list.__init__(self, map(conv or wrap, items))
+        _set_items(self, items)
 
-    @overload
-    def __getitem__(self, i: int) -> T_co: ...
-    @overload
-    def __getitem__(self, i: slice) -> List[T_co]: ...
+    def _read_only(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("response lists are read-only; use to_list() for a mutable copy")
 
-    def __getitem__(self, i: Union[int, slice]) -> Any:
-        v = self._items[i]
-        if type(v) is dict:
-            cls = self._cls
-            if cls is not None:
-                o: Any = _new(cls)
-                _set_data(o, v)
-                _set_meta(o, None)
-                return o
-        elif type(i) is slice:
-            return [self._conv(x) for x in v]
-        return self._conv(v)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __iter__(self) -> Iterator[T_co]:
-        return map(self._conv, self._items)
-
-    def __bool__(self) -> bool:
-        return bool(self._items)
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _read_only
+    append = extend = insert = pop = remove = clear = sort = reverse = _read_only
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, ObjList):
             return self._items == other._items
         if isinstance(other, (list, tuple)):
-            return len(self._items) == len(other) and all(a == b for a, b in zip(self, other))
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def to_list(self) -> List[Any]:
         """A deep, mutable copy of the JSON."""
@@ -218,19 +203,29 @@ class ObjList(Sequence[T_co]):
         return f"ObjList({text})"
 
     def __reduce__(self) -> Any:
-        return (ObjList, (self._items, None if self._conv is wrap else self._conv))
+        return (_list, (self._items, wrap, None))
+
+    def __copy__(self) -> "ObjList[T]":
+        return self
+
+    def __deepcopy__(self, memo: Any) -> "ObjList[T]":
+        copy: ObjList[T] = _list(self.to_list(), wrap, None)
+        return copy
 
 
 _set_items: Any = ObjList.__dict__["_items"].__set__
-_set_conv: Any = ObjList.__dict__["_conv"].__set__
-_set_cls: Any = ObjList.__dict__["_cls"].__set__
+_list_new: Any = list.__new__
+_list_extend: Any = list.extend
 
 
 def _list(items: List[Any], conv: Any, cls: Any) -> Any:
-    o: Any = _new(ObjList)
+    """`items` as an `ObjList`: dicts as `cls` when given, everything else through `conv`."""
+    o: Any = _list_new(ObjList)
+    if cls is not None:
+        _list_extend(o, [_make(cls, x) if type(x) is dict else conv(x) for x in items])
+    else:
+        _list_extend(o, map(conv, items))
     _set_items(o, items)
-    _set_conv(o, conv)
-    _set_cls(o, cls)
     return o
 
 
@@ -337,7 +332,9 @@ RAW = "raw"  # a field whose value is returned as it is (scalars, arrays of scal
 
 
 class _Field:
-    """A declared field: the JSON value wrapped by its converter, or `None` when absent."""
+    """A declared field: the JSON value wrapped by its converter, or `None` when absent. It is
+    kept in the object's `__dict__` once read; as a non-data descriptor (no `__set__`), the
+    kept value then wins, and later reads run no Python code."""
 
     __slots__ = ("name", "conv", "cls", "item")
 
@@ -352,27 +349,20 @@ class _Field:
         if obj is None:
             return self
         v = obj._data.get(self.name)
-        if v is None:
-            return None
-        t = type(v)
-        if t is dict:
-            cls = self.cls
-            if cls is not None:
-                o: Any = _new(cls)
+        if v is not None:
+            t = type(v)
+            if t is dict and self.cls is not None:
+                o: Any = _new(self.cls)
                 _set_data(o, v)
                 _set_meta(o, None)
-                return o
-        elif t is list:
-            item = self.item
-            if item is not None:
-                return _list(v, item, item.cls if type(item) is _Cls else None)
-        conv = self.conv
-        if conv is None:
-            return v
-        return conv(v)
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        raise AttributeError("response objects are read-only; use to_dict() for a mutable copy")
+                v = o
+            elif t is list and self.item is not None:
+                item = self.item
+                v = _list(v, item, item.cls if type(item) is _Cls else None)
+            elif self.conv is not None:
+                v = self.conv(v)
+        obj.__dict__[self.name] = v
+        return v
 
 
 def bind(cls: Any, fields: Mapping[str, Any], items_key: Optional[str] = None) -> None:
