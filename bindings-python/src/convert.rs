@@ -72,11 +72,58 @@ impl<'de, 'py> Visitor<'de> for PySeed<'py> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Py<PyAny>, A::Error> {
         let dict = PyDict::new(self.0);
-        while let Some(key) = map.next_key_seed(self)? {
+        while let Some(key) = map.next_key_seed(KeySeed(self.0))? {
             let value = map.next_value_seed(self)?;
             dict.set_item(key, value).map_err(py_err)?;
         }
         Ok(dict.into_any().unbind())
+    }
+}
+
+/// An object key: the same few names come in every event, so each is made once and reused
+/// (a reused string also keeps its hash, which the dict insert would otherwise compute).
+#[derive(Clone, Copy)]
+struct KeySeed<'py>(Python<'py>);
+
+const KEY_SLOTS: usize = 128;
+
+thread_local! {
+    static KEYS: std::cell::RefCell<Vec<Option<(Box<str>, Py<PyString>)>>> = std::cell::RefCell::new((0..KEY_SLOTS).map(|_| None).collect());
+}
+
+fn key_string(py: Python<'_>, k: &str) -> Py<PyString> {
+    if k.len() > 40 {
+        return PyString::new(py, k).unbind();
+    }
+    let b = k.as_bytes();
+    let slot = (b.len() * 31 + b.first().map_or(0, |&c| c as usize) * 7 + b.last().map_or(0, |&c| c as usize)) % KEY_SLOTS;
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if let Some((name, s)) = &keys[slot] {
+            if &**name == k {
+                return s.clone_ref(py);
+            }
+        }
+        let s = PyString::new(py, k).unbind();
+        keys[slot] = Some((k.into(), s.clone_ref(py)));
+        s
+    })
+}
+
+impl<'de, 'py> DeserializeSeed<'de> for KeySeed<'py> {
+    type Value = Py<PyString>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Py<PyString>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de, 'py> Visitor<'de> for KeySeed<'py> {
+    type Value = Py<PyString>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Py<PyString>, E> {
+        Ok(key_string(self.0, v))
     }
 }
 

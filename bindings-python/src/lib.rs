@@ -1,6 +1,7 @@
 //! `empiriolabs._native`: the Rust core as a Python extension module. It translates and
 //! nothing else; the idiomatic surface lives in the `empiriolabs` Python package.
 
+mod build;
 mod client;
 mod convert;
 mod errors;
@@ -41,6 +42,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(reset_after_fork, m)?)?;
     m.add_function(wrap_pyfunction!(shutdown, m)?)?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
+    m.add_function(wrap_pyfunction!(build::set_builders, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -8,6 +8,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 use serde_json::Value;
 
+use std::sync::{Arc, OnceLock};
+
+use crate::build::{build, node, Node};
 use crate::convert::{json_to_py, meta, to_py};
 use crate::errors::to_pyerr;
 use crate::runtime::{block_on, into_future, ready_future};
@@ -17,11 +20,17 @@ type Read<T> = Option<empiriolabs::Result<T>>;
 #[pyclass(module = "empiriolabs._native", frozen)]
 pub struct Stream {
     inner: EventStream,
+    /// What events are built into, once the package set it (else they come as dicts).
+    plan: OnceLock<Arc<Node>>,
 }
 
 impl Stream {
     pub fn new(inner: EventStream) -> Stream {
-        Stream { inner }
+        Stream { inner, plan: OnceLock::new() }
+    }
+
+    fn plan(&self) -> Option<Arc<Node>> {
+        self.plan.get().cloned()
     }
 
     /// The next event if it needs no wait (inside the runtime, for the body's buffered bytes).
@@ -47,12 +56,26 @@ impl Stream {
     }
 }
 
-fn event_or_none(py: Python<'_>, r: Read<StreamEvent>) -> PyResult<Py<PyAny>> {
+/// An event as the package hands it out: built by the plan when there is one, else its dict.
+fn event_obj(py: Python<'_>, ev: &StreamEvent, plan: Option<&Node>) -> PyResult<Py<PyAny>> {
+    let data = json_to_py(py, ev.raw())?;
+    match plan {
+        Some(p) => Ok(build(py, p, data.bind(py).cast::<pyo3::types::PyDict>()?)?.unbind()),
+        None => Ok(data),
+    }
+}
+
+fn event_or_none(py: Python<'_>, r: Read<StreamEvent>, plan: Option<&Node>) -> PyResult<Py<PyAny>> {
     match r {
         None => Ok(py.None()),
-        Some(Ok(ev)) => json_to_py(py, ev.raw()),
+        Some(Ok(ev)) => event_obj(py, &ev, plan),
         Some(Err(e)) => Err(to_pyerr(e)),
     }
+}
+
+/// `event_or_none` for a read that completed on the runtime, with the plan it carried along.
+fn planned_event(py: Python<'_>, (r, plan): (Read<StreamEvent>, Option<Arc<Node>>)) -> PyResult<Py<PyAny>> {
+    event_or_none(py, r, plan.as_deref())
 }
 
 fn text_or_none(py: Python<'_>, r: Read<String>) -> PyResult<Py<PyAny>> {
@@ -63,11 +86,11 @@ fn text_or_none(py: Python<'_>, r: Read<String>) -> PyResult<Py<PyAny>> {
     }
 }
 
-fn batch_list(py: Python<'_>, r: empiriolabs::Result<Vec<StreamEvent>>) -> PyResult<Py<PyAny>> {
+fn batch_list(py: Python<'_>, r: empiriolabs::Result<Vec<StreamEvent>>, plan: Option<&Node>) -> PyResult<Py<PyAny>> {
     let events = r.map_err(to_pyerr)?;
     let list = PyList::empty(py);
     for ev in &events {
-        list.append(json_to_py(py, ev.raw())?)?;
+        list.append(event_obj(py, ev, plan)?)?;
     }
     Ok(list.into_any().unbind())
 }
@@ -81,14 +104,21 @@ fn value_or_none(py: Python<'_>, r: empiriolabs::Result<Option<Value>>) -> PyRes
 
 #[pymethods]
 impl Stream {
-    /// The next event's data, or `None` after the last.
+    /// Builds events as `plan` says (see `_models.native_plan`) from now on; set once.
+    fn set_plan(&self, plan: &Bound<'_, PyAny>) -> PyResult<()> {
+        let _ = self.plan.set(Arc::new(node(plan)?));
+        Ok(())
+    }
+
+    /// The next event (built by the plan, else its data), or `None` after the last.
     fn next(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let plan = self.plan.get().map(|p| &**p);
         if let Some(r) = self.ready() {
-            return event_or_none(py, r);
+            return event_or_none(py, r, plan);
         }
         let s = self.inner.clone();
         let got = block_on(py, async move { s.next().await })?;
-        event_or_none(py, got)
+        event_or_none(py, got, plan)
     }
 
     /// The next non-empty piece of text, skipping other events; `None` at the end.
@@ -106,16 +136,25 @@ impl Stream {
     fn next_batch(&self, py: Python<'_>, max: usize) -> PyResult<Py<PyAny>> {
         let s = self.inner.clone();
         let got = block_on(py, async move { s.next_batch(max).await })?;
-        batch_list(py, got)
+        batch_list(py, got, self.plan.get().map(|p| &**p))
+    }
+
+    /// The next event if it needs no wait (as `next`); `...` (Ellipsis) when it would wait, so
+    /// that an async reader awaits `anext` only then, and ready events cost no future.
+    fn next_now(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self.ready() {
+            Some(r) => event_or_none(py, r, self.plan.get().map(|p| &**p)),
+            None => Ok(py.Ellipsis()),
+        }
     }
 
     fn anext<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         // A ready event completes at once, without a task or a cross-thread callback.
         if let Some(r) = self.ready() {
-            return ready_future(py, event_or_none(py, r));
+            return ready_future(py, event_or_none(py, r, self.plan.get().map(|p| &**p)));
         }
-        let s = self.inner.clone();
-        into_future(py, async move { s.next().await }, event_or_none)
+        let (s, plan) = (self.inner.clone(), self.plan());
+        into_future(py, async move { (s.next().await, plan) }, planned_event)
     }
 
     fn anext_text<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

@@ -213,3 +213,29 @@ def test_every_stream_helper_is_a_context_on_the_async_client(aclient, client):
     assert text == HELLO and final.status == "completed" and message.role == "assistant"
     with client.chat.completions.stream(**CHAT) as s:
         assert s.get_final_completion().choices[0].message.content == HELLO
+
+
+def test_stream_events_are_built_natively_and_read_as_python_built_ones(client):
+    """Events come with their declared fields already kept: they read, index, compare and
+    serialize exactly as objects built in Python from the same dict."""
+    from empiriolabs import _types as t
+    from empiriolabs._models import converter
+
+    with client.chat.completions.create(**CHAT, stream=True) as s:
+        chunks = list(s)
+    chunk = next(c for c in chunks if c.choices and c.choices[0].delta.content)
+    assert type(chunk) is t.ChatCompletionChunk and type(chunk.choices[0]) is t.ChunkChoice
+    assert "choices" in vars(chunk) and "delta" in vars(chunk.choices[0]), "kept, not wrapped on read"
+    lazy = converter(t.ChatCompletionChunk)(chunk.to_dict())
+    assert chunk == lazy and chunk.to_dict() == lazy.to_dict() and chunk["choices"][0]["delta"] == lazy["choices"][0]["delta"]
+    assert chunk.choices[0].delta.content == lazy.choices[0].delta.content
+    assert chunk.usage is None and chunk.choices[0].delta.tool_calls is None, "absent declared fields read as None"
+    with pytest.raises(AttributeError, match="no field 'nope'"):
+        chunk.nope
+    with pytest.raises(TypeError, match="read-only"):
+        chunk.choices.append(None)
+
+    events = list(client.messages.create(model=CHAT["model"], max_tokens=64, messages=MSGS, stream=True))
+    deltas = [e for e in events if e.type == "content_block_delta"]
+    assert deltas and all(type(e) is t.ContentBlockDeltaEvent and type(e.delta) is t.TextDelta for e in deltas)
+    assert type(events[0]) is t.MessageStartEvent and events[0].message.role == "assistant"

@@ -131,7 +131,7 @@ impl ChunkHead {
     /// Whether a typed chunk can be folded without reading its tree: the head is known, and
     /// the chunk adds nothing to it.
     fn settled_for(&self, c: &ChatCompletionChunk) -> bool {
-        self.known && c.usage.is_none() && (c.extra.is_empty() || self.fields.contains_key("system_fingerprint") || !c.extra.contains_key("system_fingerprint"))
+        self.known && c.usage.is_none() && (c.system_fingerprint.is_none() || self.fields.contains_key("system_fingerprint"))
     }
 
     fn finish(self, object: &str, choices: Vec<Value>) -> Value {
@@ -498,6 +498,67 @@ impl Folder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Folding events parsed into their types gives what folding their trees gives.
+    fn typed_and_tree_folds_agree(flavor: StreamFlavor, fold: Fold, events: &[(Option<&str>, Value)]) -> Value {
+        let (mut tree, mut typed) = (Folder::new(fold), Folder::new(fold));
+        for (name, data) in events {
+            tree.push(data);
+            typed.push_event(&StreamEvent::from_json(flavor, *name, &data.to_string()).unwrap());
+        }
+        let (a, b) = (tree.finish().unwrap(), typed.finish().unwrap());
+        assert_eq!(a, b);
+        a
+    }
+
+    #[test]
+    fn typed_chat_chunks_fold_as_their_trees_do() {
+        let head = json!({"id": "c1", "object": "chat.completion.chunk", "created": 7, "model": "m", "system_fingerprint": null});
+        let with = |extra: Value| {
+            let mut v = head.clone();
+            v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            (None, v)
+        };
+        let v = typed_and_tree_folds_agree(
+            StreamFlavor::OpenAi,
+            Fold::Chat,
+            &[
+                with(json!({"choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "logprobs": null, "finish_reason": null}]})),
+                with(json!({"choices": [{"index": 0, "delta": {"content": "Hel", "reasoning_content": "hm"}, "finish_reason": null}]})),
+                with(json!({"system_fingerprint": "fp_1", "choices": [{"index": 1, "delta": {"content": "other"}}]})),
+                with(json!({"choices": [{"index": 0, "delta": {"content": "lo", "tool_calls": [{"index": 0, "id": "t", "function": {"name": "f", "arguments": "{}"}}]}}]})),
+                with(json!({"choices": [{"index": 0, "delta": {"refusal": "no"}, "finish_reason": "stop"}]})),
+                with(json!({"choices": [], "usage": {"total_tokens": 9}})),
+            ],
+        );
+        assert_eq!(v["choices"][0]["message"]["content"], "Hello");
+        assert_eq!((v["system_fingerprint"].as_str(), v["usage"]["total_tokens"].as_u64()), (Some("fp_1"), Some(9)));
+    }
+
+    #[test]
+    fn typed_anthropic_events_fold_as_their_trees_do() {
+        let ev = |name: &'static str, v: Value| (Some(name), v);
+        let v = typed_and_tree_folds_agree(
+            StreamFlavor::Anthropic,
+            Fold::Message,
+            &[
+                ev("message_start", json!({"type": "message_start", "message": {"id": "m1", "type": "message", "role": "assistant", "content": [], "usage": {"input_tokens": 3}}})),
+                ev("content_block_start", json!({"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": ""}})),
+                ev("content_block_delta", json!({"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": "hm"}})),
+                ev("content_block_delta", json!({"type": "content_block_delta", "index": 0, "delta": {"type": "signature_delta", "signature": "sig"}})),
+                ev("content_block_start", json!({"type": "content_block_start", "index": 1, "content_block": {"type": "text", "text": ""}})),
+                ev("content_block_delta", json!({"delta": {"text": "Hi", "type": "text_delta"}, "index": 1, "type": "content_block_delta"})),
+                ev("content_block_start", json!({"type": "content_block_start", "index": 2, "content_block": {"type": "tool_use", "id": "t", "name": "f", "input": {}}})),
+                ev("content_block_delta", json!({"type": "content_block_delta", "index": 2, "delta": {"type": "input_json_delta", "partial_json": "{\"a\":"}})),
+                ev("content_block_delta", json!({"type": "content_block_delta", "index": 2, "delta": {"type": "input_json_delta", "partial_json": "1}"}})),
+                ev("content_block_stop", json!({"type": "content_block_stop", "index": 2})),
+                ev("message_delta", json!({"type": "message_delta", "delta": {"stop_reason": "tool_use"}, "usage": {"output_tokens": 5}})),
+                ev("message_stop", json!({"type": "message_stop"})),
+            ],
+        );
+        assert_eq!((v["content"][1]["text"].as_str(), v["content"][2]["input"]["a"].as_u64()), (Some("Hi"), Some(1)));
+        assert_eq!(v["content"][0]["signature"], "sig");
+    }
 
     #[test]
     fn chat_chunks_fold_into_a_completion() {

@@ -88,15 +88,15 @@ shape!(
 shape!(FunctionCall { name: Option<String>, arguments: Option<String> });
 shape!(ToolCall { index: Option<u32>, id: Option<String>, #[serde(rename = "type")] kind: Option<String>, function: Option<FunctionCall> });
 shape!(ChatMessage { role: Option<String>, content: Option<String>, reasoning_content: Option<String>, tool_calls: Option<Vec<ToolCall>>, refusal: Option<String> });
-shape!(ChatChoice { index: u32, message: ChatMessage, finish_reason: Option<String> });
+shape!(ChatChoice { index: u32, message: ChatMessage, finish_reason: Option<String>, logprobs: Option<Value> });
 shape!(
     /// `POST /v1/chat/completions`.
-    ChatCompletion { id: String, object: String, created: i64, model: String, choices: Vec<ChatChoice>, usage: Option<Usage> }
+    ChatCompletion { id: String, object: String, created: i64, model: String, system_fingerprint: Option<String>, choices: Vec<ChatChoice>, usage: Option<Usage> }
 );
-shape!(ChunkChoice { index: u32, delta: ChatMessage, finish_reason: Option<String> });
+shape!(ChunkChoice { index: u32, delta: ChatMessage, finish_reason: Option<String>, logprobs: Option<Value> });
 shape!(
     /// One streamed `chat.completion.chunk`.
-    ChatCompletionChunk { id: String, object: String, created: i64, model: String, choices: Vec<ChunkChoice>, usage: Option<Usage> }
+    ChatCompletionChunk { id: String, object: String, created: i64, model: String, system_fingerprint: Option<String>, choices: Vec<ChunkChoice>, usage: Option<Usage> }
 );
 shape!(CompletionChoice { index: u32, text: String, finish_reason: Option<String> });
 shape!(

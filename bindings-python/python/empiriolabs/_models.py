@@ -19,6 +19,8 @@ import json
 from typing import (TYPE_CHECKING, Any, ClassVar, Dict, Generic, ItemsView, Iterator, KeysView, List, Mapping, Optional,
                     Sequence, TypeVar, ValuesView, Union, overload)
 
+from . import _native
+
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
@@ -216,6 +218,8 @@ class ObjList(List[T]):
 _set_items: Any = ObjList.__dict__["_items"].__set__
 _list_new: Any = list.__new__
 _list_extend: Any = list.extend
+# The native layer builds stream events with these, as `_make` and `_list` do.
+_native.set_builders(_new, _set_data, _set_meta, _list_new, ObjList, _set_items)
 
 
 def _list(items: List[Any], conv: Any, cls: Any) -> Any:
@@ -417,6 +421,40 @@ def converter(kind: Any) -> Any:
     if isinstance(kind, type):
         return _Cls(kind)
     return kind
+
+
+def native_plan(kind: Any, depth: int = 4) -> Any:
+    """What `_native.Stream.set_plan` needs to build objects of `kind` itself, with their declared
+    fields already kept (see `_native`'s build module): `None` when `kind` is not a class or a
+    union of classes. Nesting deeper than `depth` is left to the lazy fields."""
+    return _plan_node(converter(kind), depth)
+
+
+def _plan_node(conv: Any, depth: int) -> Any:
+    if type(conv) is _Cls:
+        return ("c", _class_plan(conv.cls, depth))
+    if type(conv) is _Union:
+        return ("u", conv.key, {k: _class_plan(c, depth) for k, c in conv.classes.items() if isinstance(k, str)}, Obj)
+    return None
+
+
+def _class_plan(cls: Any, depth: int) -> Any:
+    fields = []
+    for name, conv in (cls._fields.items() if depth > 0 else ()):
+        field = cls.__dict__.get(name) or getattr(cls, name, None)
+        if not isinstance(field, _Field):
+            continue  # a helper or a subclass's override: left as it is
+        if field.conv is None:
+            fields.append((name, 0, None))
+        elif type(conv) is _ListOf:
+            node = _plan_node(conv.item, depth - 1)
+            if node is not None:
+                fields.append((name, 2, node))
+        else:
+            node = _plan_node(conv, depth - 1)
+            if node is not None:
+                fields.append((name, 1, node))
+    return (cls, fields)
 
 
 def make(kind: Any, data: Any, meta: Any = None) -> Any:

@@ -14,9 +14,13 @@ from . import _native
 from . import _types as t
 from ._errors import APIError, from_native
 from ._headers import Headers
-from ._models import converter, make
+from ._models import converter, make, native_plan
 
 E = TypeVar("E", covariant=True)
+
+
+def _as_is(event: Any) -> Any:
+    return event
 
 
 class _Base(Generic[E]):
@@ -26,6 +30,12 @@ class _Base(Generic[E]):
         self.meta: Dict[str, Any] = meta or {}
         self._operation = operation
         self._conv = converter(events)
+        # Events of a class (or a union of classes) are built natively, their fields kept.
+        plan = native_plan(events) if events is not None else None
+        set_plan = getattr(native, "set_plan", None)
+        if plan is not None and set_plan is not None:
+            set_plan(plan)
+            self._conv = _as_is
         self._final_kind = final
         self._state = "open"
         self._headers: Optional[Headers] = None
@@ -187,9 +197,14 @@ class AsyncStream(_Base[E]):
 
     async def _events(self) -> AsyncIterator[E]:
         conv = self._conv
+        native = self._native
+        # Events already received are taken without a future; only a real wait awaits one.
+        now = getattr(native, "next_now", None) or (lambda: ...)
         try:
             while True:
-                event = await self._native.anext()
+                event = now()
+                if event is ...:
+                    event = await native.anext()
                 if event is None:
                     self._done()
                     return
