@@ -131,6 +131,32 @@ impl Stream {
         text_or_none(py, got)
     }
 
+    /// The pieces of text available now (waiting for at least one), up to `max`, as a list;
+    /// `[]` at the end. An error after some pieces comes on the next call.
+    #[pyo3(signature = (max=256))]
+    fn next_texts(&self, py: Python<'_>, max: usize) -> PyResult<Py<PyAny>> {
+        let first = match self.ready_text() {
+            Some(r) => r,
+            None => {
+                let s = self.inner.clone();
+                block_on(py, async move { s.next_text().await })?
+            }
+        };
+        let list = PyList::empty(py);
+        match first {
+            None => return Ok(list.into_any().unbind()),
+            Some(r) => list.append(r.map_err(to_pyerr)?)?,
+        }
+        while list.len() < max.max(1) {
+            match self.ready_text() {
+                Some(Some(Ok(t))) => list.append(t)?,
+                // The end, a failure (kept by the core) or a wait: the next call reports it.
+                _ => break,
+            }
+        }
+        Ok(list.into_any().unbind())
+    }
+
     /// Every event available now (waiting for at least one), up to `max`; `[]` at the end.
     #[pyo3(signature = (max=256))]
     fn next_batch(&self, py: Python<'_>, max: usize) -> PyResult<Py<PyAny>> {

@@ -99,6 +99,13 @@ class Stream(_Base[E]):
         nxt = self._native.next
         conv = self._conv
         try:
+            if conv is _as_is:  # built natively: nothing to do per event
+                while True:
+                    event = nxt()
+                    if event is None:
+                        self._done()
+                        return
+                    yield event
             while True:
                 event = nxt()
                 if event is None:
@@ -117,8 +124,17 @@ class Stream(_Base[E]):
     @property
     def text_stream(self) -> Iterator[str]:
         """Only the text, whatever the stream's format."""
-        nxt = self._native.next_text
+        native = self._native
         try:
+            texts = getattr(native, "next_texts", None)
+            if texts is not None:  # what has arrived, in one call
+                while True:
+                    batch = texts()
+                    if not batch:
+                        self._done()
+                        return
+                    yield from batch
+            nxt = native.next_text
             while True:
                 text = nxt()
                 if text is None:
