@@ -25,8 +25,8 @@ fn openai_body(n: usize) -> (Bytes, String) {
     for i in 0..n {
         let t = TOKENS[i % TOKENS.len()];
         text.push_str(t);
-        // The bytes `json!({...}).to_string()` gives for the chunk, written out (the tokens
-        // need no escapes), so building a million of them costs little.
+        // The chunk's JSON written out (the tokens need no escapes), so that building a
+        // million of them costs little.
         body.push_str(r#"data: {"choices":[{"delta":{"content":""#);
         body.push_str(t);
         body.push_str(r#""},"finish_reason":null,"index":0}],"created":1767225600,"id":"chatcmpl-bench","model":"deepseek-v4-pro","object":"chat.completion.chunk"}"#);
