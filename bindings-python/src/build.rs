@@ -3,7 +3,7 @@
 //! `chunk.choices[0].delta.content` runs no Python code at all.
 //!
 //! The package describes what to build once per stream (a plan, from `_models.native_plan`)
-//! and hands over the few callables building needs (`set_builders`); everything the plan does
+//! and registers its `ObjList` class (`set_builders`); everything the plan does
 //! not cover is left to the classes' own lazy fields, so an object built here reads exactly as
 //! one built in Python.
 
@@ -11,25 +11,16 @@ use std::sync::OnceLock;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::ffi;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
-/// The package's constructors: `object.__new__`, the `_data` / `_meta` slot setters,
-/// `list.__new__`, the `ObjList` class and its `_items` setter.
-struct Builders {
-    new: Py<PyAny>,
-    set_data: Py<PyAny>,
-    set_meta: Py<PyAny>,
-    list_new: Py<PyAny>,
-    obj_list: Py<PyAny>,
-    set_items: Py<PyAny>,
-}
+/// The package's `ObjList` class (a `list` subclass with an `_items` slot).
+static OBJ_LIST: OnceLock<Py<PyType>> = OnceLock::new();
 
-static BUILDERS: OnceLock<Builders> = OnceLock::new();
-
-/// Registers the package's constructors (once, when `empiriolabs._models` is imported).
+/// Registers the package's `ObjList` class (once, when `empiriolabs._models` is imported).
 #[pyfunction]
-pub fn set_builders(new: Py<PyAny>, set_data: Py<PyAny>, set_meta: Py<PyAny>, list_new: Py<PyAny>, obj_list: Py<PyAny>, set_items: Py<PyAny>) {
-    let _ = BUILDERS.set(Builders { new, set_data, set_meta, list_new, obj_list, set_items });
+pub fn set_builders(obj_list: Bound<'_, PyType>) {
+    let _ = OBJ_LIST.set(obj_list.unbind());
 }
 
 /// How a declared field is prefilled.
@@ -44,19 +35,19 @@ enum Field {
 
 /// A class and the fields of it to prefill.
 pub struct ClassPlan {
-    cls: Py<PyAny>,
+    cls: Py<PyType>,
     fields: Vec<(Py<PyString>, Field)>,
 }
 
 /// What a JSON object becomes: one class, or one of several chosen by a key (`type`).
 pub enum Node {
     Class(Box<ClassPlan>),
-    Union { key: Py<PyString>, by: Vec<(String, ClassPlan)>, default: Py<PyAny> },
+    Union { key: Py<PyString>, by: Vec<(String, ClassPlan)>, default: Py<PyType> },
 }
 
 fn class_plan(obj: &Bound<'_, PyAny>) -> PyResult<ClassPlan> {
     let t = obj.cast::<PyTuple>()?;
-    let cls = t.get_item(0)?.unbind();
+    let cls = t.get_item(0)?.cast_into::<PyType>()?.unbind();
     let mut fields = Vec::new();
     for f in t.get_item(1)?.try_iter()? {
         let f = f?;
@@ -87,21 +78,33 @@ pub fn node(obj: &Bound<'_, PyAny>) -> PyResult<Node> {
             for (k, v) in t.get_item(2)?.cast::<PyDict>()?.iter() {
                 by.push((k.extract::<String>()?, class_plan(&v)?));
             }
-            Ok(Node::Union { key, by, default: t.get_item(3)?.unbind() })
+            Ok(Node::Union { key, by, default: t.get_item(3)?.cast_into::<PyType>()?.unbind() })
         }
         other => Err(PyTypeError::new_err(format!("unknown plan node {other:?}"))),
     }
 }
 
-fn builders() -> PyResult<&'static Builders> {
-    BUILDERS.get().ok_or_else(|| PyTypeError::new_err("empiriolabs._models did not register its builders"))
+/// A new instance of `cls` with its `__init__` not run, as `object.__new__(cls)` makes it
+/// (for `list` subclasses: an empty list).
+fn alloc<'py>(py: Python<'py>, cls: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: `cls` is a type; `PyType_GenericAlloc` returns a new reference or NULL with an
+    // exception set.
+    unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyType_GenericAlloc(cls.as_ptr().cast(), 0)) }
+}
+
+/// Sets a slot the way `object.__setattr__` would, past the classes' read-only `__setattr__`.
+fn set_slot(py: Python<'_>, o: &Bound<'_, PyAny>, name: &Bound<'_, PyString>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    // SAFETY: all three are valid objects; a negative result means an exception is set.
+    if unsafe { ffi::PyObject_GenericSetAttr(o.as_ptr(), name.as_ptr(), value.as_ptr()) } < 0 {
+        return Err(PyErr::fetch(py));
+    }
+    Ok(())
 }
 
 /// The object `node` makes of the JSON object `data`.
 pub fn build<'py>(py: Python<'py>, node: &Node, data: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
-    let b = builders()?;
     match node {
-        Node::Class(plan) => build_class(py, b, plan, data),
+        Node::Class(plan) => build_class(py, plan, data),
         Node::Union { key, by, default } => {
             let kind = data.get_item(key)?;
             let chosen = kind.as_ref().and_then(|k| k.cast::<PyString>().ok()).and_then(|k| {
@@ -109,22 +112,23 @@ pub fn build<'py>(py: Python<'py>, node: &Node, data: &Bound<'py, PyDict>) -> Py
                 by.iter().find(|(v, _)| *v == *k).map(|(_, p)| p)
             });
             match chosen {
-                Some(plan) => build_class(py, b, plan, data),
-                None => bare(py, b, default.bind(py), data),
+                Some(plan) => build_class(py, plan, data),
+                None => bare(py, default.bind(py), data),
             }
         }
     }
 }
 
-fn bare<'py>(py: Python<'py>, b: &Builders, cls: &Bound<'py, PyAny>, data: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
-    let o = b.new.bind(py).call1((cls,))?;
-    b.set_data.bind(py).call1((&o, data))?;
-    b.set_meta.bind(py).call1((&o, py.None()))?;
+/// An object of `cls` over `data`, as `_models._make` makes it.
+fn bare<'py>(py: Python<'py>, cls: &Bound<'py, PyType>, data: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+    let o = alloc(py, cls)?;
+    set_slot(py, &o, pyo3::intern!(py, "_data"), data)?;
+    set_slot(py, &o, pyo3::intern!(py, "_meta"), &py.None().into_bound(py))?;
     Ok(o)
 }
 
-fn build_class<'py>(py: Python<'py>, b: &Builders, plan: &ClassPlan, data: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
-    let o = bare(py, b, plan.cls.bind(py), data)?;
+fn build_class<'py>(py: Python<'py>, plan: &ClassPlan, data: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+    let o = bare(py, plan.cls.bind(py), data)?;
     if plan.fields.is_empty() {
         return Ok(o);
     }
@@ -140,7 +144,7 @@ fn build_class<'py>(py: Python<'py>, b: &Builders, plan: &ClassPlan, data: &Boun
                 Err(_) => continue,
             },
             Field::List(n) => match v.cast::<PyList>() {
-                Ok(items) => match build_list(py, b, n, items)? {
+                Ok(items) => match build_list(py, n, items)? {
                     Some(l) => l,
                     None => continue,
                 },
@@ -153,8 +157,9 @@ fn build_class<'py>(py: Python<'py>, b: &Builders, plan: &ClassPlan, data: &Boun
 }
 
 /// An `ObjList` of the objects; `None` when an item is not an object (left to the lazy field).
-fn build_list<'py>(py: Python<'py>, b: &Builders, node: &Node, items: &Bound<'py, PyList>) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let list = b.list_new.bind(py).call1((b.obj_list.bind(py),))?;
+fn build_list<'py>(py: Python<'py>, node: &Node, items: &Bound<'py, PyList>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let cls = OBJ_LIST.get().ok_or_else(|| PyTypeError::new_err("empiriolabs._models did not register ObjList"))?;
+    let list = alloc(py, cls.bind(py))?;
     {
         let out = list.cast::<PyList>()?;
         for item in items.iter() {
@@ -162,6 +167,6 @@ fn build_list<'py>(py: Python<'py>, b: &Builders, node: &Node, items: &Bound<'py
             out.append(build(py, node, d)?)?;
         }
     }
-    b.set_items.bind(py).call1((&list, items))?;
+    set_slot(py, &list, pyo3::intern!(py, "_items"), items)?;
     Ok(Some(list))
 }

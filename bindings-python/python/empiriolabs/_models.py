@@ -218,8 +218,8 @@ class ObjList(List[T]):
 _set_items: Any = ObjList.__dict__["_items"].__set__
 _list_new: Any = list.__new__
 _list_extend: Any = list.extend
-# The native layer builds stream events with these, as `_make` and `_list` do.
-_native.set_builders(_new, _set_data, _set_meta, _list_new, ObjList, _set_items)
+# The native layer builds stream events as `_make` and `_list` do, lists as this class.
+_native.set_builders(ObjList)
 
 
 def _list(items: List[Any], conv: Any, cls: Any) -> Any:
