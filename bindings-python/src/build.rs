@@ -132,7 +132,6 @@ fn build_class<'py>(py: Python<'py>, plan: &ClassPlan, data: &Bound<'py, PyDict>
     if plan.fields.is_empty() {
         return Ok(o);
     }
-    let kept = o.getattr(pyo3::intern!(py, "__dict__"))?.cast_into::<PyDict>()?;
     for (name, field) in &plan.fields {
         let Some(v) = data.get_item(name)? else { continue };
         // A value of another JSON kind than declared is left to the lazy field.
@@ -151,7 +150,9 @@ fn build_class<'py>(py: Python<'py>, plan: &ClassPlan, data: &Bound<'py, PyDict>
                 Err(_) => continue,
             },
         };
-        kept.set_item(name, value)?;
+        // Kept as `object.__setattr__` keeps it (the field is a non-data descriptor): in the
+        // instance's own storage, which later reads find before the class's lazy field.
+        set_slot(py, &o, name.bind(py), &value)?;
     }
     Ok(o)
 }
