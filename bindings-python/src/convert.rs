@@ -87,8 +87,11 @@ struct KeySeed<'py>(Python<'py>);
 
 const KEY_SLOTS: usize = 128;
 
+/// A made key: its text and its Python string.
+type KeySlot = Option<(Box<str>, Py<PyString>)>;
+
 thread_local! {
-    static KEYS: std::cell::RefCell<Vec<Option<(Box<str>, Py<PyString>)>>> = std::cell::RefCell::new((0..KEY_SLOTS).map(|_| None).collect());
+    static KEYS: std::cell::RefCell<Vec<KeySlot>> = std::cell::RefCell::new((0..KEY_SLOTS).map(|_| None).collect());
 }
 
 fn key_string(py: Python<'_>, k: &str) -> Py<PyString> {
