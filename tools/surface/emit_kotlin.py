@@ -200,7 +200,7 @@ def outputs(spec: dict, ops: list[table.Op]) -> dict[Path, str]:
         for ns, m in op_methods(spec, op):
             methods[ns].append(m)
     blocks = [HEADER.rstrip("\n")]
-    top = sorted(ns for ns in places if "." not in ns)
+    top = table.top_level(places)
     lines = ["/** The client's namespaces, one property per top-level namespace of the surface table. */",
              "abstract class Namespaces internal constructor(core: Core) {"]
     for ns in top:
@@ -209,7 +209,7 @@ def outputs(spec: dict, ops: list[table.Op]) -> dict[Path, str]:
     for ns in sorted(places):
         cls = table.class_name(ns)
         body = [f"/** `client.{table.spelled(ns, 'kotlin')}`. */", f"class {cls} internal constructor(private val core: Core) {{"]
-        for child in sorted(c for c in places if "." in c and c.rsplit(".", 1)[0] == ns):
+        for child in table.children(places, ns):
             body.append(f"    val {kt(child.rsplit('.', 1)[1])}: {table.class_name(child)} = {table.class_name(child)}(core)")
         if len(body) > 2:
             body.append("")

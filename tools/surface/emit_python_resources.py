@@ -121,13 +121,13 @@ def outputs(spec: dict, ops: list[table.Op]) -> dict[Path, str]:
         cls = table.class_name(ns)
         bases = (f"_helpers.{cls}Helpers, " if cls in written else "") + "Resource"
         body: list[str] = []
-        for child in sorted(c for c in places if "." in c and c.rsplit(".", 1)[0] == ns):
+        for child in table.children(places, ns):
             name = child.rsplit(".", 1)[1]
             if name not in written.get(cls, set()):
                 ccls = table.class_name(child)
                 body += ["    @property", f"    def {name}(self) -> {ccls}:", f"        return self._sub({ccls})", ""]
         body += methods[ns]
         blocks.append("\n".join([f"class {cls}({bases}):"] + (body or ["    pass"])).rstrip("\n"))
-    top = sorted(ns for ns in places if "." not in ns)
+    top = table.top_level(places)
     blocks.append("\n".join(["NAMESPACES = {"] + [f"    {ns!r}: {table.class_name(ns)}," for ns in top] + ["}"]))
     return {OUT: "\n\n\n".join(blocks) + "\n"}

@@ -349,7 +349,7 @@ def outputs(spec: dict, ops: list[table.Op]) -> dict[Path, str]:
             lines.append(f"    def with_raw_response(self) -> {raw_twin}:")
             lines.append('        """The same methods, answering `APIResponse` (status, headers, request id, `parse()`)."""')
             lines.append("        ...")
-            for child in sorted(c for c in places if "." in c and c.rsplit(".", 1)[0] == ns):
+            for child in table.children(places, ns):
                 lines += ["    @property", f"    def {child.rsplit('.', 1)[1]}(self) -> {flavour.cls(child)}: ..."]
             hand = written.get(table.class_name(ns), set())
             if flavour.raw:

@@ -172,7 +172,7 @@ def outputs(spec: dict, ops: list[table.Op]) -> dict[Path, str]:
         for ns, m in op_methods(spec, op):
             methods[ns].append(m)
     blocks = [HEADER.rstrip("\n")]
-    top = sorted(ns for ns in places if "." not in ns)
+    top = table.top_level(places)
     lines = ["/// The client's namespaces, one per top-level namespace of the surface table.", "extension EmpirioLabs {"]
     for ns in top:
         lines.append(f"    public var {sw(ns)}: {table.class_name(ns)} {{ {table.class_name(ns)}(core: core) }}")
@@ -180,7 +180,7 @@ def outputs(spec: dict, ops: list[table.Op]) -> dict[Path, str]:
     for ns in sorted(places):
         cls = table.class_name(ns)
         body = [f"/// `client.{table.spelled(ns, 'swift')}`.", f"public struct {cls}: Sendable {{", "    let core: Core", ""]
-        for child in sorted(c for c in places if "." in c and c.rsplit(".", 1)[0] == ns):
+        for child in table.children(places, ns):
             body.append(f"    public var {sw(child.rsplit('.', 1)[1])}: {table.class_name(child)} {{ {table.class_name(child)}(core: core) }}")
         if body[-1] != "":
             body.append("")

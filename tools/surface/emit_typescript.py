@@ -370,7 +370,7 @@ def outputs(spec: dict, ops: list[table.Op]) -> dict[Path, str]:
         cls = table.class_name(ns)
         base = f"H.{cls}Helpers" if cls in written else "APIResource"
         body: list[str] = []
-        for child in sorted(c for c in places if "." in c and c.rsplit(".", 1)[0] == ns):
+        for child in table.children(places, ns):
             name = camel(child.rsplit(".", 1)[1])
             if name not in written.get(cls, set()):
                 ccls = table.class_name(child)
@@ -381,7 +381,7 @@ def outputs(spec: dict, ops: list[table.Op]) -> dict[Path, str]:
         while body and body[-1] == "":
             body.pop()
         blocks.append("\n".join([f"export class {cls} extends {base} {{"] + body + ["}"]))
-    top = sorted(ns for ns in places if "." not in ns)
+    top = table.top_level(places)
     blocks.append("\n".join(["/** The namespaces of `EmpirioLabs`. */", "export interface Namespaces {"]
                             + [f"  readonly {camel(ns)}: {table.class_name(ns)};" for ns in top] + ["}"]))
     blocks.append("\n".join(["/** Namespace name to class, for the client's constructor. */", "export const NAMESPACES = {"]

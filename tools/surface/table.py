@@ -171,6 +171,16 @@ def places(ops: list[Op]) -> dict[str, set[str]]:
     return out
 
 
+def top_level(places: dict[str, set[str]]) -> list[str]:
+    """The namespaces at the client's top (`chat`, `hosted_agents`), sorted."""
+    return sorted(ns for ns in places if "." not in ns)
+
+
+def children(places: dict[str, set[str]], ns: str) -> list[str]:
+    """The namespaces directly under `ns` (`hosted_agents.instances` under `hosted_agents`), sorted."""
+    return sorted(c for c in places if "." in c and c.rsplit(".", 1)[0] == ns)
+
+
 def camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(w[:1].upper() + w[1:] for w in rest)
