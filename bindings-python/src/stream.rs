@@ -29,8 +29,9 @@ impl Stream {
         Stream { inner, plan: OnceLock::new() }
     }
 
-    fn plan(&self) -> Option<Arc<Node>> {
-        self.plan.get().cloned()
+    /// The plan events are built by, once the package set one.
+    fn plan(&self) -> Option<&Node> {
+        self.plan.get().map(|p| &**p)
     }
 
     /// The next event if it needs no wait (inside the runtime, for the body's buffered bytes).
@@ -112,7 +113,7 @@ impl Stream {
 
     /// The next event (built by the plan, else its data), or `None` after the last.
     fn next(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let plan = self.plan.get().map(|p| &**p);
+        let plan = self.plan();
         if let Some(r) = self.ready() {
             return event_or_none(py, r, plan);
         }
@@ -162,14 +163,14 @@ impl Stream {
     fn next_batch(&self, py: Python<'_>, max: usize) -> PyResult<Py<PyAny>> {
         let s = self.inner.clone();
         let got = block_on(py, async move { s.next_batch(max).await })?;
-        batch_list(py, got, self.plan.get().map(|p| &**p))
+        batch_list(py, got, self.plan())
     }
 
     /// The next event if it needs no wait (as `next`); `...` (Ellipsis) when it would wait, so
     /// that an async reader awaits `anext` only then, and ready events cost no future.
     fn next_now(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         match self.ready() {
-            Some(r) => event_or_none(py, r, self.plan.get().map(|p| &**p)),
+            Some(r) => event_or_none(py, r, self.plan()),
             None => Ok(py.Ellipsis()),
         }
     }
@@ -177,9 +178,10 @@ impl Stream {
     fn anext<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         // A ready event completes at once, without a task or a cross-thread callback.
         if let Some(r) = self.ready() {
-            return ready_future(py, event_or_none(py, r, self.plan.get().map(|p| &**p)));
+            return ready_future(py, event_or_none(py, r, self.plan()));
         }
-        let (s, plan) = (self.inner.clone(), self.plan());
+        // The plan goes along to the completion, which runs after this call returned.
+        let (s, plan) = (self.inner.clone(), self.plan.get().cloned());
         into_future(py, async move { (s.next().await, plan) }, planned_event)
     }
 
