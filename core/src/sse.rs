@@ -38,6 +38,11 @@ impl SseEvent {
     pub fn data_bytes(&self) -> &Bytes {
         &self.data
     }
+
+    /// The `event:` name and the data (UTF-8), moved out.
+    pub fn into_name_and_data(self) -> (Option<Arc<str>>, Bytes) {
+        (self.event, self.data)
+    }
 }
 
 /// The bytes as they are when they are UTF-8, else with invalid sequences replaced.

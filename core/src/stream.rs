@@ -180,7 +180,8 @@ fn decode(flavor: StreamFlavor, fold: Fold, raw: SseEvent) -> std::result::Resul
             _ => return Err(text.to_string()),
         },
     };
-    Ok(StreamEvent { name: raw.event.clone(), raw: raw.data_bytes().clone(), flavor, typed, value })
+    let (name, raw) = raw.into_name_and_data();
+    Ok(StreamEvent { name, raw, flavor, typed, value })
 }
 
 type Body = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send + Sync>>;
