@@ -122,16 +122,6 @@ impl Stream {
         event_or_none(py, got, plan)
     }
 
-    /// The next non-empty piece of text, skipping other events; `None` at the end.
-    fn next_text(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        if let Some(r) = self.ready_text() {
-            return text_or_none(py, r);
-        }
-        let s = self.inner.clone();
-        let got = block_on(py, async move { s.next_text().await })?;
-        text_or_none(py, got)
-    }
-
     /// The pieces of text available now (waiting for at least one), up to `max`, as a list;
     /// `[]` at the end. An error after some pieces comes on the next call.
     #[pyo3(signature = (max=256))]

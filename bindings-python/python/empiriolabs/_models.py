@@ -441,7 +441,7 @@ def _plan_node(conv: Any, depth: int) -> Any:
 def _class_plan(cls: Any, depth: int) -> Any:
     fields = []
     for name, conv in (cls._fields.items() if depth > 0 else ()):
-        field = cls.__dict__.get(name) or getattr(cls, name, None)
+        field = getattr(cls, name, None)
         if not isinstance(field, _Field):
             continue  # a helper or a subclass's override: left as it is
         if field.conv is None:

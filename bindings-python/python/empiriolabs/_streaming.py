@@ -32,9 +32,8 @@ class _Base(Generic[E]):
         self._conv = converter(events)
         # Events of a class (or a union of classes) are built natively, their fields kept.
         plan = native_plan(events) if events is not None else None
-        set_plan = getattr(native, "set_plan", None)
-        if plan is not None and set_plan is not None:
-            set_plan(plan)
+        if plan is not None:
+            native.set_plan(plan)
             self._conv = _as_is
         self._final_kind = final
         self._state = "open"
@@ -124,23 +123,14 @@ class Stream(_Base[E]):
     @property
     def text_stream(self) -> Iterator[str]:
         """Only the text, whatever the stream's format."""
-        native = self._native
+        texts = self._native.next_texts  # what has arrived, in one call
         try:
-            texts = getattr(native, "next_texts", None)
-            if texts is not None:  # what has arrived, in one call
-                while True:
-                    batch = texts()
-                    if not batch:
-                        self._done()
-                        return
-                    yield from batch
-            nxt = native.next_text
             while True:
-                text = nxt()
-                if text is None:
+                batch = texts()
+                if not batch:
                     self._done()
                     return
-                yield text
+                yield from batch
         except _native.NativeError as e:
             raise self._error(e) from None
 
@@ -215,7 +205,7 @@ class AsyncStream(_Base[E]):
         conv = self._conv
         native = self._native
         # Events already received are taken without a future; only a real wait awaits one.
-        now = getattr(native, "next_now", None) or (lambda: ...)
+        now = native.next_now
         try:
             while True:
                 event = now()
