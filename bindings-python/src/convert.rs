@@ -18,8 +18,9 @@ pub fn json_to_py(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
     PySeed(py).deserialize(&mut de).map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("invalid JSON from the gateway: {e}")))
 }
 
+/// A JSON value as plain Python objects (what `json_to_py` makes).
 #[derive(Clone, Copy)]
-struct PySeed<'py>(Python<'py>);
+pub(crate) struct PySeed<'py>(pub(crate) Python<'py>);
 
 fn py_err<E: serde::de::Error>(e: PyErr) -> E {
     E::custom(e.to_string())
@@ -94,7 +95,7 @@ thread_local! {
     static KEYS: std::cell::RefCell<Vec<KeySlot>> = std::cell::RefCell::new((0..KEY_SLOTS).map(|_| None).collect());
 }
 
-fn key_string(py: Python<'_>, k: &str) -> Py<PyString> {
+pub(crate) fn key_string(py: Python<'_>, k: &str) -> Py<PyString> {
     if k.len() > 40 {
         return PyString::new(py, k).unbind();
     }

@@ -38,6 +38,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<stream::Stream>()?;
     m.add_class::<job::Job>()?;
     m.add_class::<pager::Pager>()?;
+    m.add_class::<build::EventPlan>()?;
     m.add("NativeError", m.py().get_type::<errors::NativeError>())?;
     m.add_function(wrap_pyfunction!(reset_after_fork, m)?)?;
     m.add_function(wrap_pyfunction!(shutdown, m)?)?;

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use std::sync::{Arc, OnceLock};
 
-use crate::build::{build, node, Node};
+use crate::build::{build_json, EventPlan, Plan};
 use crate::convert::{json_to_py, meta, to_py};
 use crate::errors::to_pyerr;
 use crate::runtime::{block_on, into_future, ready_future};
@@ -21,7 +21,7 @@ type Read<T> = Option<empiriolabs::Result<T>>;
 pub struct Stream {
     inner: EventStream,
     /// What events are built into, once the package set it (else they come as dicts).
-    plan: OnceLock<Arc<Node>>,
+    plan: OnceLock<Arc<Plan>>,
 }
 
 impl Stream {
@@ -30,7 +30,7 @@ impl Stream {
     }
 
     /// The plan events are built by, once the package set one.
-    fn plan(&self) -> Option<&Node> {
+    fn plan(&self) -> Option<&Plan> {
         self.plan.get().map(|p| &**p)
     }
 
@@ -58,15 +58,14 @@ impl Stream {
 }
 
 /// An event as the package hands it out: built by the plan when there is one, else its dict.
-fn event_obj(py: Python<'_>, ev: &StreamEvent, plan: Option<&Node>) -> PyResult<Py<PyAny>> {
-    let data = json_to_py(py, ev.raw())?;
+fn event_obj(py: Python<'_>, ev: &StreamEvent, plan: Option<&Plan>) -> PyResult<Py<PyAny>> {
     match plan {
-        Some(p) => Ok(build(py, p, data.bind(py).cast::<pyo3::types::PyDict>()?)?.unbind()),
-        None => Ok(data),
+        Some(p) => build_json(py, p, ev.raw()),
+        None => json_to_py(py, ev.raw()),
     }
 }
 
-fn event_or_none(py: Python<'_>, r: Read<StreamEvent>, plan: Option<&Node>) -> PyResult<Py<PyAny>> {
+fn event_or_none(py: Python<'_>, r: Read<StreamEvent>, plan: Option<&Plan>) -> PyResult<Py<PyAny>> {
     match r {
         None => Ok(py.None()),
         Some(Ok(ev)) => event_obj(py, &ev, plan),
@@ -75,7 +74,7 @@ fn event_or_none(py: Python<'_>, r: Read<StreamEvent>, plan: Option<&Node>) -> P
 }
 
 /// `event_or_none` for a read that completed on the runtime, with the plan it carried along.
-fn planned_event(py: Python<'_>, (r, plan): (Read<StreamEvent>, Option<Arc<Node>>)) -> PyResult<Py<PyAny>> {
+fn planned_event(py: Python<'_>, (r, plan): (Read<StreamEvent>, Option<Arc<Plan>>)) -> PyResult<Py<PyAny>> {
     event_or_none(py, r, plan.as_deref())
 }
 
@@ -87,7 +86,7 @@ fn text_or_none(py: Python<'_>, r: Read<String>) -> PyResult<Py<PyAny>> {
     }
 }
 
-fn batch_list(py: Python<'_>, r: empiriolabs::Result<Vec<StreamEvent>>, plan: Option<&Node>) -> PyResult<Py<PyAny>> {
+fn batch_list(py: Python<'_>, r: empiriolabs::Result<Vec<StreamEvent>>, plan: Option<&Plan>) -> PyResult<Py<PyAny>> {
     let events = r.map_err(to_pyerr)?;
     let list = PyList::empty(py);
     for ev in &events {
@@ -105,10 +104,10 @@ fn value_or_none(py: Python<'_>, r: empiriolabs::Result<Option<Value>>) -> PyRes
 
 #[pymethods]
 impl Stream {
-    /// Builds events as `plan` says (see `_models.native_plan`) from now on; set once.
-    fn set_plan(&self, plan: &Bound<'_, PyAny>) -> PyResult<()> {
-        let _ = self.plan.set(Arc::new(node(plan)?));
-        Ok(())
+    /// Builds events as `plan` says (an `EventPlan`, see `_models.native_plan`) from now on;
+    /// set once.
+    fn set_plan(&self, plan: PyRef<'_, EventPlan>) {
+        let _ = self.plan.set(plan.0.clone());
     }
 
     /// The next event (built by the plan, else its data), or `None` after the last.

@@ -239,3 +239,61 @@ def test_stream_events_are_built_natively_and_read_as_python_built_ones(client):
     deltas = [e for e in events if e.type == "content_block_delta"]
     assert deltas and all(type(e) is t.ContentBlockDeltaEvent and type(e.delta) is t.TextDelta for e in deltas)
     assert type(events[0]) is t.MessageStartEvent and events[0].message.role == "assistant"
+
+
+def _native_and_lazy(kind, data):
+    """The object the native builder makes of `data`, and the one Python makes of it."""
+    import json
+
+    from empiriolabs._models import converter, native_plan
+
+    return native_plan(kind).build(json.dumps(data)), converter(kind)(data)
+
+
+def test_natively_built_objects_read_index_compare_and_pickle_as_python_built_ones():
+    import copy
+    import pickle
+
+    from empiriolabs import _types as t
+    from empiriolabs._models import Obj, ObjList
+
+    data = {"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "m",
+            "choices": [{"index": 0, "delta": {"content": "hi", "tool_calls": [{"index": 0, "function": {"name": "f"}}]},
+                         "finish_reason": None, "logprobs": {"content": [{"token": "hi"}]}}],
+            "extra_field": {"nested": [{"deep": 1}], "scalars": [1, 2]}}
+    built, lazy = _native_and_lazy(t.ChatCompletionChunk, data)
+    assert built == lazy and lazy == built and built.to_dict() == data == lazy.to_dict()
+    assert built.to_json() == lazy.to_json() and repr(built) == repr(lazy)
+    call = built.choices[0].delta.tool_calls[0]
+    assert type(call) is type(lazy.choices[0].delta.tool_calls[0]) and call.function.name == "f"
+    # Fields no class declares are wrapped as attribute access wraps them.
+    assert type(built.extra_field) is Obj and type(built.extra_field.nested) is ObjList
+    assert built.extra_field.nested[0].deep == 1 and built.extra_field.scalars == [1, 2]
+    assert built.choices[0].logprobs.content[0].token == "hi"
+    # Item access reaches the same values; absent declared fields stay absent from the JSON.
+    assert built["choices"][0]["delta"]["content"] == "hi" and built.usage is None
+    assert "usage" not in built and "usage" not in built.to_dict()
+    assert list(built.keys()) == list(data) and built.get("model") == "m" and built.get("nope", 3) == 3
+    for copied in (pickle.loads(pickle.dumps(built)), copy.deepcopy(built), copy.copy(built)):
+        assert copied == built and copied.choices[0].delta.content == "hi"
+    assert built.choices.to_list() == data["choices"] and built.choices == lazy.choices
+    with pytest.raises(AttributeError, match="read-only"):
+        built.id = "x"
+
+
+def test_a_union_read_before_its_tag_and_keys_named_like_helpers_build_as_in_python():
+    from empiriolabs import _types as t
+
+    # `type` after the fields: the class is chosen at the end, the fields converted by it.
+    late = {"index": 0, "delta": {"text": "a", "type": "text_delta"}, "type": "content_block_delta"}
+    built, lazy = _native_and_lazy(t._MessageStreamEvent, late)
+    assert type(built) is t.ContentBlockDeltaEvent and type(built.delta) is t.TextDelta
+    assert built.delta.text == "a" and built == lazy and built.to_dict() == late
+    assert list(built.to_dict()) == list(late), "key order kept"
+    unknown, lazy_unknown = _native_and_lazy(t._MessageStreamEvent, {"type": "brand_new", "x": {"y": 1}})
+    assert type(unknown) is type(lazy_unknown) and unknown.x.y == 1
+    # An undeclared key named like a helper must not hide the helper.
+    odd = {"type": "ping", "items": [1], "keys": "k", "to_dict": 5}
+    built, lazy = _native_and_lazy(t._MessageStreamEvent, odd)
+    assert list(built.items()) == list(lazy.items()) and built.to_dict() == odd and callable(built.keys)
+    assert built["items"] == [1] and built.get("to_dict") == 5

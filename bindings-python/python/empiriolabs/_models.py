@@ -3,7 +3,9 @@ copying them or building an object tree up front.
 
 A field is wrapped the first time it is read and kept in the object's `__dict__`, so every later
 read is a plain attribute lookup (no Python code runs). `ObjList` is a read-only `list` of items
-already wrapped, so indexing and iterating it run at list speed.
+already wrapped, so indexing and iterating it run at list speed. Stream events are built whole by
+the native layer instead (`native_plan`): each object's `_data` is its `__dict__`, holding its
+fields already converted, so item access on one returns the same objects attribute access does.
 
 `Obj` is a read-only view of one JSON object. The typed classes of `_types` (generated from the
 spec) subclass it and declare their fields: a declared field that the JSON omits reads as `None`,
@@ -146,20 +148,28 @@ class Obj:
 
     def to_dict(self) -> Dict[str, Any]:
         """A deep, mutable copy of the JSON."""
-        return json.loads(json.dumps(self._data))  # type: ignore[no-any-return]
+        return json.loads(json.dumps(self._data, default=_plain))  # type: ignore[no-any-return]
 
     def to_json(self, **kwargs: Any) -> str:
         kwargs.setdefault("indent", 2)
+        kwargs.setdefault("default", _plain)
         return json.dumps(self._data, **kwargs)
 
     def __repr__(self) -> str:
-        text = json.dumps(self._data, ensure_ascii=False)
+        text = json.dumps(self._data, ensure_ascii=False, default=_plain)
         if len(text) > 400:
             text = text[:400] + "…"
         return f"{type(self).__name__}({text})"
 
     def __reduce__(self) -> Any:
         return (type(self), (self._data, self._meta))
+
+
+def _plain(value: Any) -> Any:
+    """`json.dumps`' `default` for the objects a natively built event holds in its JSON."""
+    if isinstance(value, Obj):
+        return value._data
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 # The slots' own setters: building an object skips `__init__` and the read-only `__setattr__`.
@@ -172,8 +182,9 @@ class ObjList(List[T]):
     once, when the field is first read. A slice is a plain `list`."""
 
     __slots__ = ("_items",)
-    # The JSON array as received.
-    _items: List[Any]
+    # The JSON array as received; `None` in a natively built event, whose list holds its
+    # JSON as converted items only.
+    _items: Optional[List[Any]]
 
     def __init__(self, items: List[Any], conv: Any = None):
         list.__init__(self, map(conv or wrap, items))
@@ -185,9 +196,13 @@ class ObjList(List[T]):
     __setitem__ = __delitem__ = __iadd__ = __imul__ = _read_only
     append = extend = insert = pop = remove = clear = sort = reverse = _read_only
 
+    def _json(self) -> List[Any]:
+        items = self._items
+        return items if items is not None else list(self)
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, ObjList):
-            return self._items == other._items
+            return self._json() == other._json()
         if isinstance(other, (list, tuple)):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other))
         return NotImplemented
@@ -196,16 +211,16 @@ class ObjList(List[T]):
 
     def to_list(self) -> List[Any]:
         """A deep, mutable copy of the JSON."""
-        return json.loads(json.dumps(self._items))  # type: ignore[no-any-return]
+        return json.loads(json.dumps(self._json(), default=_plain))  # type: ignore[no-any-return]
 
     def __repr__(self) -> str:
-        text = json.dumps(self._items, ensure_ascii=False)
+        text = json.dumps(self._json(), ensure_ascii=False, default=_plain)
         if len(text) > 400:
             text = text[:400] + "…"
         return f"ObjList({text})"
 
     def __reduce__(self) -> Any:
-        return (_list, (self._items, wrap, None))
+        return (_list, (self._json(), wrap, None))
 
     def __copy__(self) -> "ObjList[T]":
         return self
@@ -353,18 +368,20 @@ class _Field:
         if obj is None:
             return self
         v = obj._data.get(self.name)
-        if v is not None:
-            t = type(v)
-            if t is dict and self.cls is not None:
-                o: Any = _new(self.cls)
-                _set_data(o, v)
-                _set_meta(o, None)
-                v = o
-            elif t is list and self.item is not None:
-                item = self.item
-                v = _list(v, item, item.cls if type(item) is _Cls else None)
-            elif self.conv is not None:
-                v = self.conv(v)
+        # Absent or null: not kept, since a natively built object's `__dict__` is its JSON.
+        if v is None:
+            return None
+        t = type(v)
+        if t is dict and self.cls is not None:
+            o: Any = _new(self.cls)
+            _set_data(o, v)
+            _set_meta(o, None)
+            v = o
+        elif t is list and self.item is not None:
+            item = self.item
+            v = _list(v, item, item.cls if type(item) is _Cls else None)
+        elif self.conv is not None:
+            v = self.conv(v)
         obj.__dict__[self.name] = v
         return v
 
@@ -423,38 +440,72 @@ def converter(kind: Any) -> Any:
     return kind
 
 
-def native_plan(kind: Any, depth: int = 4) -> Any:
-    """What `_native.Stream.set_plan` needs to build objects of `kind` itself, with their declared
-    fields already kept (see `_native`'s build module): `None` when `kind` is not a class or a
-    union of classes. Nesting deeper than `depth` is left to the lazy fields."""
-    return _plan_node(converter(kind), depth)
+_PLANS: Dict[Any, Any] = {}
 
 
-def _plan_node(conv: Any, depth: int) -> Any:
-    if type(conv) is _Cls:
-        return ("c", _class_plan(conv.cls, depth))
-    if type(conv) is _Union:
-        return ("u", conv.key, {k: _class_plan(c, depth) for k, c in conv.classes.items() if isinstance(k, str)}, Obj)
-    return None
+def native_plan(kind: Any) -> Any:
+    """The `_native.EventPlan` by which the native layer builds objects of `kind` itself, every
+    nested value already converted as its field declares (see `_native`'s build module): `None`
+    when `kind` is not a class or a union of classes, or uses a converter the native layer lacks.
+    Made once per kind."""
+    try:
+        return _PLANS[kind]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable: not a kind this builds
+        return None
+    plan = _plan(converter(kind))
+    _PLANS[kind] = plan = _native.EventPlan(plan) if plan is not None else None
+    return plan
 
 
-def _class_plan(cls: Any, depth: int) -> Any:
-    fields = []
-    for name, conv in (cls._fields.items() if depth > 0 else ()):
-        field = getattr(cls, name, None)
-        if not isinstance(field, _Field):
-            continue  # a helper or a subclass's override: left as it is
-        if field.conv is None:
-            fields.append((name, 0, None))
-        elif type(conv) is _ListOf:
-            node = _plan_node(conv.item, depth - 1)
-            if node is not None:
-                fields.append((name, 2, node))
-        else:
-            node = _plan_node(conv, depth - 1)
-            if node is not None:
-                fields.append((name, 1, node))
-    return (cls, fields)
+class _NoPlan(Exception):
+    """A converter the native layer has no counterpart for."""
+
+
+def _plan(root: Any) -> Any:
+    if type(root) not in (_Cls, _Union):
+        return None
+    classes: List[Any] = []
+    index: Dict[Any, int] = {}
+
+    def cls(c: Any) -> int:
+        i = index.get(c)
+        if i is None:
+            i = index[c] = len(classes)
+            classes.append(None)
+            fields = []
+            for name, fc in c._fields.items():
+                if isinstance(getattr(c, name, None), _Field):  # else a helper or an override
+                    fields.append((name, enc(fc)))
+            # A JSON key of one of these names must not land in the instance `__dict__`,
+            # where it would hide the class's attribute of that name.
+            shadows = tuple(n for n in dir(c) if not isinstance(getattr(c, n, None), _Field))
+            classes[i] = (c, tuple(fields), shadows)
+        return i
+
+    def enc(conv: Any) -> Any:
+        t = type(conv)
+        if conv is RAW:
+            return ("r",)
+        if conv is None or conv is wrap:
+            return ("w",)
+        if t is _Cls:
+            return ("c", cls(conv.cls))
+        if t is _ListOf:
+            return ("l", enc(conv.item))
+        if t is _Union:
+            return ("u", conv.key, {k: cls(c) for k, c in conv.classes.items() if isinstance(k, str)})
+        if t is _ByKind:
+            return ("k", None if conv.obj is None else enc(conv.obj), None if conv.arr is None else enc(conv.arr))
+        raise _NoPlan(conv)
+
+    try:
+        root_plan = enc(root)
+        obj = cls(Obj)
+    except _NoPlan:
+        return None
+    return (root_plan, tuple(classes), obj)
 
 
 def make(kind: Any, data: Any, meta: Any = None) -> Any:
