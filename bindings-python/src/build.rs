@@ -220,7 +220,6 @@ fn finish<'py>(py: Python<'py>, cp: &ClassPlan, dict: Bound<'py, PyDict>, shadow
         }
     }
     set_slot(py, &o, pyo3::intern!(py, "_data"), &dict)?;
-    set_slot(py, &o, pyo3::intern!(py, "_meta"), &py.None().into_bound(py))?;
     Ok(o.unbind())
 }
 
@@ -331,8 +330,7 @@ impl<'de, 'a, 'py> Visitor<'de> for Seed<'a, 'py> {
                 out.append(v).map_err(py_err)?;
             }
         }
-        // No array as received is kept: the list's own items are its JSON (see `ObjList`).
-        set_slot(self.py, &list, pyo3::intern!(self.py, "_items"), &self.py.None().into_bound(self.py)).map_err(py_err)?;
+        // `_items` (the array as received) stays unset: the list's own items are its JSON.
         Ok(list.unbind())
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Py<PyAny>, A::Error> {

@@ -36,6 +36,7 @@ fn operations() -> Vec<(&'static str, &'static str, &'static str)> {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<stream::Stream>()?;
+    m.add_class::<stream::Events>()?;
     m.add_class::<job::Job>()?;
     m.add_class::<pager::Pager>()?;
     m.add_class::<build::EventPlan>()?;

@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 use serde_json::Value;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use crate::build::{build_json, EventPlan, Plan};
@@ -39,6 +40,15 @@ impl Stream {
         let rt = crate::runtime::runtime();
         let _ctx = rt.enter();
         self.inner.try_next()
+    }
+
+    /// The next read, waiting (with the interpreter released) only when nothing is ready.
+    fn read(&self, py: Python<'_>) -> PyResult<Read<StreamEvent>> {
+        if let Some(r) = self.ready() {
+            return Ok(r);
+        }
+        let s = self.inner.clone();
+        block_on(py, async move { s.next().await })
     }
 
     /// The next non-empty text if it needs no wait; `None` when it would wait.
@@ -112,13 +122,14 @@ impl Stream {
 
     /// The next event (built by the plan, else its data), or `None` after the last.
     fn next(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let plan = self.plan();
-        if let Some(r) = self.ready() {
-            return event_or_none(py, r, plan);
-        }
-        let s = self.inner.clone();
-        let got = block_on(py, async move { s.next().await })?;
-        event_or_none(py, got, plan)
+        let got = self.read(py)?;
+        event_or_none(py, got, self.plan())
+    }
+
+    /// An iterator over the events, for `for event in stream`: no Python code runs per event.
+    /// A failure raises what `on_error(native_error)` returns; `on_done()` runs once, at the end.
+    fn events(slf: Bound<'_, Self>, on_error: Py<PyAny>, on_done: Py<PyAny>) -> Events {
+        Events { stream: slf.unbind(), on_error, on_done, ended: AtomicBool::new(false) }
     }
 
     /// The pieces of text available now (waiting for at least one), up to `max`, as a list;
@@ -214,5 +225,38 @@ impl Stream {
     #[getter]
     fn meta(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         meta(py, self.inner.meta())
+    }
+}
+
+/// `Stream.events(...)`: the events as a Python iterator.
+#[pyclass(module = "empiriolabs._native", frozen)]
+pub struct Events {
+    stream: Py<Stream>,
+    on_error: Py<PyAny>,
+    on_done: Py<PyAny>,
+    ended: AtomicBool,
+}
+
+#[pymethods]
+impl Events {
+    fn __iter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        let stream = self.stream.get();
+        match stream.read(py)? {
+            Some(Ok(ev)) => event_obj(py, &ev, stream.plan()).map(Some),
+            None => {
+                if !self.ended.swap(true, Ordering::Relaxed) {
+                    self.on_done.call0(py)?;
+                }
+                Ok(None)
+            }
+            Some(Err(e)) => {
+                let mapped = self.on_error.call1(py, (to_pyerr(e).into_value(py),))?;
+                Err(PyErr::from_value(mapped.into_bound(py)))
+            }
+        }
     }
 }

@@ -35,7 +35,6 @@ def wrap(value: Any) -> Any:
     if t is dict:
         o: Any = _new(Obj)
         _set_data(o, value)
-        _set_meta(o, None)
         return o
     if t is list:
         return _list(value, wrap, None)
@@ -58,11 +57,12 @@ class Obj:
     """
 
     # `__dict__` holds fields already read (see `_Field`); it is created on the first read.
-    __slots__ = ("_data", "_meta", "__dict__")
+    __slots__ = ("_data", "__dict__")
     # Declared field -> how its value is wrapped (`_bind` fills it for the generated classes).
     _fields: ClassVar[Dict[str, Any]] = {}
     _data: Dict[str, Any]
-    _meta: Optional[Dict[str, Any]]
+    # The call's metadata, on a whole answer only (kept in `__dict__`; see `_set_meta`).
+    _meta: Optional[Dict[str, Any]] = None
 
     def __init__(self, data: Dict[str, Any], meta: Optional[Dict[str, Any]] = None):
         _set_data(self, data)
@@ -83,7 +83,6 @@ class Obj:
                 if t is dict:
                     o: Any = _new(Obj)
                     _set_data(o, v)
-                    _set_meta(o, None)
                     v = o
                 elif t is list:
                     v = _list(v, wrap, None)
@@ -174,7 +173,12 @@ def _plain(value: Any) -> Any:
 
 # The slots' own setters: building an object skips `__init__` and the read-only `__setattr__`.
 _set_data: Any = Obj.__dict__["_data"].__set__
-_set_meta: Any = Obj.__dict__["_meta"].__set__
+
+
+def _set_meta(o: Any, meta: Optional[Dict[str, Any]]) -> None:
+    """Gives a whole answer its call's metadata; any other object reads the class's `None`."""
+    if meta is not None:
+        o.__dict__["_meta"] = meta
 
 
 class ObjList(List[T]):
@@ -182,9 +186,9 @@ class ObjList(List[T]):
     once, when the field is first read. A slice is a plain `list`."""
 
     __slots__ = ("_items",)
-    # The JSON array as received; `None` in a natively built event, whose list holds its
-    # JSON as converted items only.
-    _items: Optional[List[Any]]
+    # The JSON array as received; unset in a natively built event, whose list holds its JSON
+    # as converted items only.
+    _items: List[Any]
 
     def __init__(self, items: List[Any], conv: Any = None):
         list.__init__(self, map(conv or wrap, items))
@@ -197,7 +201,7 @@ class ObjList(List[T]):
     append = extend = insert = pop = remove = clear = sort = reverse = _read_only
 
     def _json(self) -> List[Any]:
-        items = self._items
+        items = getattr(self, "_items", None)  # unset in a natively built event
         return items if items is not None else list(self)
 
     def __eq__(self, other: object) -> bool:
@@ -263,7 +267,6 @@ class _Cls:
         if type(v) is dict:
             o: Any = _new(self.cls)
             _set_data(o, v)
-            _set_meta(o, None)
             return o
         return wrap(v)
 
@@ -303,7 +306,6 @@ class _Union:
         if type(v) is dict:
             o: Any = _new(self.classes.get(v.get(self.key), Obj))
             _set_data(o, v)
-            _set_meta(o, None)
             return o
         return wrap(v)
 
@@ -375,7 +377,6 @@ class _Field:
         if t is dict and self.cls is not None:
             o: Any = _new(self.cls)
             _set_data(o, v)
-            _set_meta(o, None)
             v = o
         elif t is list and self.item is not None:
             item = self.item

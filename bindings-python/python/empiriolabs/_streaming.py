@@ -95,16 +95,14 @@ class Stream(_Base[E]):
     """
 
     def __iter__(self) -> Iterator[E]:
+        if self._conv is _as_is:  # built natively: iterated natively, no Python code per event
+            return self._native.events(self._error, self._done)  # type: ignore[no-any-return]
+        return self._converted()
+
+    def _converted(self) -> Iterator[E]:
         nxt = self._native.next
         conv = self._conv
         try:
-            if conv is _as_is:  # built natively: nothing to do per event
-                while True:
-                    event = nxt()
-                    if event is None:
-                        self._done()
-                        return
-                    yield event
             while True:
                 event = nxt()
                 if event is None:
@@ -207,6 +205,15 @@ class AsyncStream(_Base[E]):
         # Events already received are taken without a future; only a real wait awaits one.
         now = native.next_now
         try:
+            if conv is _as_is:  # built natively: nothing to do per event
+                while True:
+                    event = now()
+                    if event is ...:
+                        event = await native.anext()
+                    if event is None:
+                        self._done()
+                        return
+                    yield event
             while True:
                 event = now()
                 if event is ...:
