@@ -8,6 +8,8 @@
  * ```
  */
 
+// First: anywhere but Node.js, Bun and Deno, the import fails here with a clear message.
+import './runtime';
 import { EmpirioLabs } from './client';
 import * as native from './native/index';
 

@@ -26,3 +26,27 @@ for (const [name, command] of RUNTIMES) {
     assert.match(r.stdout, new RegExp(`^ok ${name} `, 'm'));
   });
 }
+
+// Where the addon cannot load, the import fails at once with the reason, under every export
+// condition bundlers for browsers and edge runtimes use, and in a runtime that is not Node.js.
+const PKG = path.join(ROOT, 'bindings-node');
+const UNSUPPORTED = /empiriolabs runs on Node\.js >= 20, Bun or Deno: it loads a native addon/;
+
+for (const [condition, loader] of [['browser', 'require'], ['workerd', 'import'], ['edge-light', 'import'], ['react-native', 'require']]) {
+  test(`importing the package under the ${condition} condition fails with a clear message`, () => {
+    const code = loader === 'require' ? "require('empiriolabs')" : "await import('empiriolabs')";
+    const args = ['-C', condition, ...(loader === 'import' ? ['--input-type=module'] : []), '-e', code];
+    const r = spawnSync(process.execPath, args, { cwd: PKG, encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, UNSUPPORTED);
+  });
+}
+
+test('outside Node.js, Bun and Deno the entry point fails with the same message', () => {
+  const code = "Object.defineProperty(process, 'versions', { value: {} }); require('empiriolabs')";
+  const r = spawnSync(process.execPath, ['-e', code], { cwd: PKG, encoding: 'utf8' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, UNSUPPORTED);
+  const ok = spawnSync(process.execPath, ['-e', "require('empiriolabs'); import('empiriolabs').then(() => console.log('ok'))"], { cwd: PKG, encoding: 'utf8' });
+  assert.equal(ok.stdout.trim(), 'ok', ok.stderr);
+});
