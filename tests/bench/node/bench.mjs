@@ -4,11 +4,14 @@
 //     make bench-node            # or: node tests/bench/node/bench.mjs --rounds 3
 //
 // Each measurement runs in a fresh child process (so import time and peak RSS are its own),
-// and every workload is repeated `--rounds` times; the table shows medians and ratios.
+// and every workload is repeated `--rounds` times; the table shows medians and ratios. Every
+// stream case reads each chunk's text as the README shows (`chunk.choices[0]?.delta?.content`)
+// and checks that every client read the same text.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -63,16 +66,20 @@ async function* fetchSse(c, headers) {
   }
 }
 
-async function countStream(kind, c, headers) {
+/** One stream's chunks, each read as the README reads it (`chunk.choices[0]?.delta?.content`),
+ * and their text joined: counting chunks without reading them measures nothing a user does. */
+async function readStream(kind, c, headers) {
   let n = 0;
-  if (kind === 'fetch') {
-    for await (const _ of fetchSse(c, headers)) n++;
-  } else {
-    const opts = kind === 'ours' ? { headers } : { headers };
-    for await (const _ of await c.chat.completions.create({ model: MODEL, messages: MSGS, stream: true }, opts)) n++;
+  let text = '';
+  const chunks = kind === 'fetch' ? fetchSse(c, headers) : await c.chat.completions.create({ model: MODEL, messages: MSGS, stream: true }, { headers });
+  for await (const chunk of chunks) {
+    n++;
+    text += chunk.choices[0]?.delta?.content || '';
   }
-  return n;
+  return { n, text };
 }
+
+const digest = (text) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
 const WORKLOADS = {
   async construct(kind, url, key, n = 200) {
@@ -99,18 +106,19 @@ const WORKLOADS = {
     const c = client(kind, url, key);
     const cpu = process.cpuUsage();
     const t = performance.now();
-    const n = await countStream(kind, c, { 'x-mock-stream-tokens': String(chunks) });
+    const { n, text } = await readStream(kind, c, { 'x-mock-stream-tokens': String(chunks) });
     const elapsed = (performance.now() - t) / 1e3;
-    if (n < chunks) throw new Error(`${kind} saw ${n} chunks`);
+    if (n < chunks || text.length <= chunks) throw new Error(`${kind} saw ${n} chunks, ${text.length} characters`);
     const used = process.cpuUsage(cpu);
-    return { chunks_per_s: n / elapsed, cpu_seconds: (used.user + used.system) / 1e6 };
+    return { chunks_per_s: chunks / elapsed, cpu_seconds: (used.user + used.system) / 1e6, text: digest(text) };
   },
   async many_streams(kind, url, key, streams = 1000, chunks = 100) {
     const c = client(kind, url, key);
     const t = performance.now();
-    const counts = await Promise.all(Array.from({ length: streams }, () => countStream(kind, c, { 'x-mock-stream-tokens': String(chunks) })));
-    if (Math.min(...counts) < chunks) throw new Error(`${kind}: a stream ended early`);
-    return { seconds: (performance.now() - t) / 1e3, peak_rss_mb: process.resourceUsage().maxRSS / 1024 };
+    const got = await Promise.all(Array.from({ length: streams }, () => readStream(kind, c, { 'x-mock-stream-tokens': String(chunks) })));
+    const seconds = (performance.now() - t) / 1e3;
+    if (got.some((g) => g.n < chunks || g.text !== got[0].text)) throw new Error(`${kind}: a stream ended early or read other text`);
+    return { seconds, peak_rss_mb: process.resourceUsage().maxRSS / 1024, text: digest(got[0].text) };
   },
 };
 
@@ -157,7 +165,7 @@ async function main() {
     const k = `${workload}/${kind}`;
     if (!med.has(k)) {
       const outs = Array.from({ length: rounds }, () => runChild(workload, kind, mock.url, mock.api_key));
-      med.set(k, Object.fromEntries(Object.keys(outs[0]).map((f) => [f, median(outs.map((o) => o[f]))])));
+      med.set(k, Object.fromEntries(Object.keys(outs[0]).map((f) => [f, f === 'text' ? outs[0].text : median(outs.map((o) => o[f]))])));
     }
     return med.get(k)[field];
   };
@@ -172,6 +180,11 @@ async function main() {
     row('  process CPU for that stream (s)', 'one_stream', 'cpu_seconds', 'lower');
     row('1000 concurrent streams × 100 chunks (s)', 'many_streams', 'seconds', 'lower');
     row('  peak RSS for those streams (MB)', 'many_streams', 'peak_rss_mb', 'lower');
+    // Every client read the same text, chunk by chunk.
+    for (const w of ['one_stream', 'many_streams']) {
+      const texts = new Set(CLIENTS.map((k) => measure(w, k, 'text')));
+      if (texts.size !== 1) throw new Error(`${w}: the clients read different text (${[...texts].join(', ')})`);
+    }
   } finally {
     mock.proc.stdin.end();
   }
