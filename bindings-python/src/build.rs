@@ -14,7 +14,8 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
@@ -55,13 +56,54 @@ static WRAP: Conv = Conv::Wrap;
 /// A class, how its declared fields convert, and the names a JSON key must not shadow.
 struct ClassPlan {
     cls: Py<PyType>,
-    fields: Vec<(Box<str>, Conv)>,
+    fields: Vec<FieldPlan>,
     shadows: HashSet<Box<str>>,
 }
 
+/// A declared field: its name (as the dict key too), its converter, and for a raw field the
+/// last string it held, reused while it repeats (an event's `id`, `object`, `model`, `type`).
+struct FieldPlan {
+    name: Box<str>,
+    key: Py<PyString>,
+    conv: Conv,
+    last: Repeats,
+}
+
 impl ClassPlan {
-    fn field(&self, name: &str) -> Option<&Conv> {
-        self.fields.iter().find(|(n, _)| **n == *name).map(|(_, c)| c)
+    fn field(&self, name: &str) -> Option<&FieldPlan> {
+        self.fields.iter().find(|f| *f.name == *name)
+    }
+}
+
+/// The last string value of one field, while that field keeps repeating its value; a field
+/// whose value changes more often than not (a delta's text) stops being compared.
+#[derive(Default)]
+struct Repeats {
+    last: Mutex<Option<(Box<str>, Py<PyString>)>>,
+    /// Misses minus hits, saturating: past `GIVE_UP` the field is not compared any more.
+    misses: AtomicU32,
+}
+
+const GIVE_UP: u32 = 16;
+
+impl Repeats {
+    fn string(&self, py: Python<'_>, v: &str) -> Py<PyAny> {
+        let misses = self.misses.load(Ordering::Relaxed);
+        if misses >= GIVE_UP || v.len() > 64 {
+            return PyString::new(py, v).into_any().unbind();
+        }
+        // Only one thread builds at a time (the GIL is held), so the lock is never contended.
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((text, s)) = &*last {
+            if **text == *v {
+                self.misses.store(misses.saturating_sub(1), Ordering::Relaxed);
+                return s.clone_ref(py).into_any();
+            }
+        }
+        self.misses.store(misses + 1, Ordering::Relaxed);
+        let s = PyString::new(py, v).unbind();
+        *last = Some((v.into(), s.clone_ref(py)));
+        s.into_any()
     }
 }
 
@@ -93,7 +135,9 @@ impl EventPlan {
             for f in c.get_item(1)?.try_iter()? {
                 let f = f?;
                 let f = f.cast::<PyTuple>()?;
-                fields.push((f.get_item(0)?.extract::<String>()?.into_boxed_str(), conv(&f.get_item(1)?)?));
+                let key = f.get_item(0)?.cast_into::<PyString>()?;
+                let name = key.to_cow()?.into_owned().into_boxed_str();
+                fields.push(FieldPlan { name, key: key.unbind(), conv: conv(&f.get_item(1)?)?, last: Repeats::default() });
             }
             let mut shadows = HashSet::new();
             for n in c.get_item(2)?.try_iter()? {
@@ -103,7 +147,7 @@ impl EventPlan {
         }
         let plan = Plan { root: conv(&t.get_item(0)?)?, obj: t.get_item(2)?.extract()?, classes };
         let n = plan.classes.len();
-        if plan.obj >= n || !plan.root.indices_below(n) || !plan.classes.iter().all(|c| c.fields.iter().all(|(_, f)| f.indices_below(n))) {
+        if plan.obj >= n || !plan.root.indices_below(n) || !plan.classes.iter().all(|c| c.fields.iter().all(|f| f.conv.indices_below(n))) {
             return Err(PyTypeError::new_err("event plan refers to a class it does not list"));
         }
         Ok(EventPlan(Arc::new(plan)))
@@ -183,7 +227,7 @@ impl Plan {
 /// The event (JSON text) built by `plan`.
 pub fn build_json(py: Python<'_>, plan: &Plan, text: &str) -> PyResult<Py<PyAny>> {
     let mut de = serde_json::Deserializer::from_str(text);
-    Seed { py, plan, conv: &plan.root }
+    Seed { py, plan, conv: &plan.root, last: None }
         .deserialize(&mut de)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("invalid JSON from the gateway: {e}")))
 }
@@ -229,18 +273,28 @@ struct Seed<'a, 'py> {
     py: Python<'py>,
     plan: &'a Plan,
     conv: &'a Conv,
+    /// The field's last string, when the value is a declared raw field's.
+    last: Option<&'a Repeats>,
 }
 
 impl<'a, 'py> Seed<'a, 'py> {
     fn with(self, conv: &'a Conv) -> Seed<'a, 'py> {
-        Seed { conv, ..self }
+        Seed { conv, last: None, ..self }
+    }
+
+    /// The value of a field: declared (`Some`), or not (wrapped).
+    fn field(self, f: Option<&'a FieldPlan>) -> Seed<'a, 'py> {
+        match f {
+            Some(f) => Seed { conv: &f.conv, last: matches!(f.conv, Conv::Raw).then_some(&f.last), ..self },
+            None => self.with(&WRAP),
+        }
     }
 
     /// The rest of an object of class `i`, into `dict` (which may hold its first fields).
     fn class_rest<'de, A: MapAccess<'de>>(self, i: usize, dict: Bound<'py, PyDict>, mut shadowed: bool, mut map: A) -> Result<Py<PyAny>, A::Error> {
         let cp = &self.plan.classes[i];
-        while let Some((key, conv, shadows)) = map.next_key_seed(FieldKey { py: self.py, class: cp })? {
-            let value = map.next_value_seed(self.with(conv.unwrap_or(&WRAP)))?;
+        while let Some((key, field, shadows)) = map.next_key_seed(FieldKey { py: self.py, class: cp })? {
+            let value = map.next_value_seed(self.field(field))?;
             shadowed |= shadows;
             dict.set_item(key, value).map_err(py_err)?;
         }
@@ -272,10 +326,10 @@ impl<'a, 'py> Seed<'a, 'py> {
         let dict = PyDict::new(py);
         let mut shadowed = false;
         for (k, raw) in early {
-            let conv = cp.field(&k);
-            shadowed |= conv.is_none() && cp.shadows.contains(k.as_str());
+            let field = cp.field(&k);
+            shadowed |= field.is_none() && cp.shadows.contains(k.as_str());
             let mut de = serde_json::Deserializer::from_str(raw.get());
-            let value = self.with(conv.unwrap_or(&WRAP)).deserialize(&mut de).map_err(A::Error::custom)?;
+            let value = self.field(field).deserialize(&mut de).map_err(A::Error::custom)?;
             dict.set_item(key_string(py, &k), value).map_err(py_err)?;
         }
         match tag {
@@ -312,7 +366,10 @@ impl<'de, 'a, 'py> Visitor<'de> for Seed<'a, 'py> {
         PySeed(self.py).visit_f64(v)
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Py<PyAny>, E> {
-        PySeed(self.py).visit_str(v)
+        match self.last {
+            Some(last) => Ok(last.string(self.py, v)),
+            None => PySeed(self.py).visit_str(v),
+        }
     }
     fn visit_unit<E: serde::de::Error>(self) -> Result<Py<PyAny>, E> {
         Ok(self.py.None())
@@ -343,27 +400,28 @@ impl<'de, 'a, 'py> Visitor<'de> for Seed<'a, 'py> {
 }
 
 /// An object key of class `class`: its Python string (made once per name), its declared
-/// field's converter, and whether it would shadow a class attribute.
+/// field, and whether it would shadow a class attribute.
 struct FieldKey<'a, 'py> {
     py: Python<'py>,
     class: &'a ClassPlan,
 }
 
 impl<'de, 'a, 'py> DeserializeSeed<'de> for FieldKey<'a, 'py> {
-    type Value = (Py<PyString>, Option<&'a Conv>, bool);
+    type Value = (Py<PyString>, Option<&'a FieldPlan>, bool);
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_str(self)
     }
 }
 
 impl<'de, 'a, 'py> Visitor<'de> for FieldKey<'a, 'py> {
-    type Value = (Py<PyString>, Option<&'a Conv>, bool);
+    type Value = (Py<PyString>, Option<&'a FieldPlan>, bool);
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an object key")
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        let conv = self.class.field(v);
-        let shadows = conv.is_none() && self.class.shadows.contains(v);
-        Ok((key_string(self.py, v), conv, shadows))
+        Ok(match self.class.field(v) {
+            Some(f) => (f.key.clone_ref(self.py), Some(f), false),
+            None => (key_string(self.py, v), None, self.class.shadows.contains(v)),
+        })
     }
 }

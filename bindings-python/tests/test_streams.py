@@ -297,3 +297,19 @@ def test_a_union_read_before_its_tag_and_keys_named_like_helpers_build_as_in_pyt
     built, lazy = _native_and_lazy(t._MessageStreamEvent, odd)
     assert list(built.items()) == list(lazy.items()) and built.to_dict() == odd and callable(built.keys)
     assert built["items"] == [1] and built.get("to_dict") == 5
+
+
+def test_natively_built_events_read_each_their_own_values_when_fields_repeat_or_change():
+    import json
+
+    from empiriolabs import _types as t
+    from empiriolabs._models import native_plan
+
+    plan = native_plan(t.ChatCompletionChunk)
+    # A repeating `id` is one string reused; a changing one, and a text that changes every
+    # time (past the point where it is no longer compared), still read as sent.
+    ids = ["a"] * 5 + ["b", "a", "b"] + ["c"] * 3
+    events = [plan.build(json.dumps({"id": i, "choices": [{"index": 0, "delta": {"content": f"w{n}"}}]})) for n, i in enumerate(ids * 4)]
+    assert [e.id for e in events] == ids * 4
+    assert [e.choices[0].delta.content for e in events] == [f"w{n}" for n in range(len(ids) * 4)]
+    assert events[0].id is events[1].id, "a repeated value is one string"
