@@ -197,13 +197,99 @@ export class StreamHelper<Item = any, Final = any> implements AsyncIterable<Item
   }
 }
 
-/** `chat.completions.stream()`, as openai-node's: `chunk`, `content` (delta, snapshot), `finalChatCompletion`, `finalContent`, `finalMessage`. */
+/** What `ChatCompletionStream` knows of one choice so far, for its `*.delta` / `*.done` events. */
+interface ChoiceSoFar {
+  content: string | null;
+  refusal: string | null;
+  /** Tool calls by their `index`: the function's name and its arguments so far. */
+  tools: Map<number, { name: string; arguments: string }>;
+  /** The tool call whose arguments are arriving (its `done` comes when another starts or the choice ends). */
+  open: number | null;
+  done: boolean;
+}
+
+function parsedOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `chat.completions.stream()`, as openai-node's. Events: `chunk`, `content` (delta, snapshot),
+ * `content.delta` / `content.done`, `refusal.delta` / `refusal.done`,
+ * `tool_calls.function.arguments.delta` / `tool_calls.function.arguments.done` (with `name`,
+ * `index`, `arguments` so far and, when done, `parsed_arguments`), `finalChatCompletion`,
+ * `finalContent`, `finalMessage`. (`parsed_arguments` of a delta is the arguments so far when
+ * they already parse as JSON, else `null`: no partial-JSON guesses.)
+ *
+ * ```ts
+ * client.chat.completions.stream({ model, messages, tools })
+ *   .on('tool_calls.function.arguments.done', (call) => run(call.name, call.parsed_arguments));
+ * ```
+ */
 export class ChatCompletionStream<Chunk = any, Completion = any> extends StreamHelper<Chunk, Completion> {
+  #choices = new Map<number, ChoiceSoFar>();
+
   protected override _names() {
     return { event: ['chunk'], text: ['content'], final: ['finalChatCompletion'] };
   }
 
+  protected override _emitEvent(chunk: Chunk): void {
+    const choices = (chunk as { choices?: any[] })?.choices;
+    if (!Array.isArray(choices)) return;
+    for (const choice of choices) {
+      const index = typeof choice?.index === 'number' ? choice.index : 0;
+      let so = this.#choices.get(index);
+      if (!so) this.#choices.set(index, (so = { content: null, refusal: null, tools: new Map(), open: null, done: false }));
+      if (so.done) continue;
+      const delta = choice?.delta ?? {};
+      if (typeof delta.content === 'string' && delta.content) {
+        so.content = (so.content ?? '') + delta.content;
+        this._emit('content.delta', { delta: delta.content, snapshot: so.content, parsed: null });
+      }
+      if (typeof delta.refusal === 'string' && delta.refusal) {
+        so.refusal = (so.refusal ?? '') + delta.refusal;
+        this._emit('refusal.delta', { delta: delta.refusal, snapshot: so.refusal });
+      }
+      for (const call of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
+        const at = typeof call?.index === 'number' ? call.index : 0;
+        if (so.open !== null && so.open !== at) this.#toolDone(so, so.open);
+        let tool = so.tools.get(at);
+        if (!tool) so.tools.set(at, (tool = { name: '', arguments: '' }));
+        so.open = at;
+        if (typeof call?.function?.name === 'string') tool.name ||= call.function.name;
+        const piece = typeof call?.function?.arguments === 'string' ? call.function.arguments : '';
+        tool.arguments += piece;
+        this._emit('tool_calls.function.arguments.delta', {
+          name: tool.name,
+          index: at,
+          arguments: tool.arguments,
+          parsed_arguments: parsedOrNull(tool.arguments),
+          arguments_delta: piece,
+        });
+      }
+      if (choice?.finish_reason) this.#choiceDone(so);
+    }
+  }
+
+  #toolDone(so: ChoiceSoFar, at: number): void {
+    const tool = so.tools.get(at)!;
+    so.open = null;
+    this._emit('tool_calls.function.arguments.done', { name: tool.name, index: at, arguments: tool.arguments, parsed_arguments: parsedOrNull(tool.arguments) });
+  }
+
+  #choiceDone(so: ChoiceSoFar): void {
+    so.done = true;
+    if (so.content !== null) this._emit('content.done', { content: so.content, parsed: null });
+    if (so.refusal !== null) this._emit('refusal.done', { refusal: so.refusal });
+    if (so.open !== null) this.#toolDone(so, so.open);
+  }
+
   protected override _emitFinal(final: Completion): void {
+    // A stream whose choices carried no finish_reason still closes what it opened.
+    for (const so of this.#choices.values()) if (!so.done) this.#choiceDone(so);
     super._emitFinal(final);
     const message = (final as any)?.choices?.[0]?.message;
     this._emit('finalMessage', message);

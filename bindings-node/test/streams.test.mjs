@@ -45,6 +45,32 @@ test('chat.completions.stream(): content events, the final completion, iteration
   assert.ok(chunks.length > 1 && chunks.every((c) => c.object === 'chat.completion.chunk'));
 });
 
+test('chat.completions.stream(): content and tool-call delta/done events, as openai-node emits them', async () => {
+  const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
+  const s = client().chat.completions.stream({ ...CHAT, tools });
+  const deltas = [];
+  const dones = [];
+  s.on('tool_calls.function.arguments.delta', (e) => deltas.push(e));
+  s.on('tool_calls.function.arguments.done', (e) => dones.push(e));
+  const call = (await s.finalChatCompletion()).choices[0].message.tool_calls[0];
+  assert.equal(call.function.name, 'get_weather');
+  assert.ok(deltas.length > 1, 'the arguments arrive in pieces');
+  assert.equal(deltas.map((d) => d.arguments_delta).join(''), call.function.arguments);
+  assert.ok(deltas.every((d) => d.name === 'get_weather' && d.index === 0));
+  assert.equal(deltas.at(-1).arguments, call.function.arguments);
+  assert.deepEqual(dones, [{ name: 'get_weather', index: 0, arguments: call.function.arguments, parsed_arguments: JSON.parse(call.function.arguments) }]);
+
+  const t = client().chat.completions.stream(CHAT);
+  const pieces = [];
+  const done = [];
+  t.on('content.delta', (e) => pieces.push(e));
+  t.on('content.done', (e) => done.push(e));
+  assert.equal(await t.finalContent(), HELLO);
+  assert.equal(pieces.map((e) => e.delta).join(''), HELLO);
+  assert.equal(pieces.at(-1).snapshot, HELLO);
+  assert.deepEqual(done, [{ content: HELLO, parsed: null }]);
+});
+
 test("messages.stream(): on('text' | 'message' | 'end'), finalMessage(), finalText()", async () => {
   const s = client().messages.stream({ model: 'deepseek-v4-pro', max_tokens: 100, messages: MSGS });
   assert.ok(s instanceof el.MessageStream);
