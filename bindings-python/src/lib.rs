@@ -7,6 +7,8 @@ mod convert;
 mod errors;
 mod job;
 mod pager;
+mod plan;
+mod repeats;
 mod runtime;
 mod stream;
 
@@ -39,7 +41,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<stream::Events>()?;
     m.add_class::<job::Job>()?;
     m.add_class::<pager::Pager>()?;
-    m.add_class::<build::EventPlan>()?;
+    m.add_class::<plan::EventPlan>()?;
     m.add("NativeError", m.py().get_type::<errors::NativeError>())?;
     m.add_function(wrap_pyfunction!(reset_after_fork, m)?)?;
     m.add_function(wrap_pyfunction!(shutdown, m)?)?;

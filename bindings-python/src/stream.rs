@@ -11,7 +11,8 @@ use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use crate::build::{build_json, EventPlan, Plan};
+use crate::build::build_json;
+use crate::plan::{EventPlan, Plan};
 use crate::convert::{json_to_py, meta, to_py};
 use crate::errors::to_pyerr;
 use crate::runtime::{block_on, into_future, ready_future};
