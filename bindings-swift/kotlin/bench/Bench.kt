@@ -3,7 +3,9 @@
 // start-up and peak RSS are its own), after a warm-up pass of the same workload at a tenth of
 // its size in that JVM; every workload runs `-Dbench.rounds` times (default 3) and the table
 // shows medians and ratios. Both clients keep their defaults (openai-java's OkHttp dispatcher
-// runs at most 64 requests at a time; ours has no such cap).
+// runs at most 64 requests at a time; ours has no such cap). Every stream case reads each
+// chunk's text as the README shows (`chunk.choices.firstOrNull()?.delta?.content`) and joins
+// it; the joined texts of both clients are checked equal.
 package ai.empiriolabs.bench
 
 import ai.empiriolabs.EmpirioLabs
@@ -64,31 +66,55 @@ private fun workload(name: String, client: String, url: String, key: String, sca
             val chunks = n(100_000)
             val h = mapOf("x-mock-stream-tokens" to chunks.toString())
             var seen = 0L
+            val text = StringBuilder()
             val s = if (client == "ours") ours(url, key, h).use { c ->
-                timed { runBlocking { c.chat.completions.stream(mapOf("model" to MODEL, "messages" to MSGS)).collect { seen++ } } }
+                timed {
+                    runBlocking {
+                        c.chat.completions.stream(mapOf("model" to MODEL, "messages" to MSGS)).collect {
+                            seen++
+                            text.append(it.choices.firstOrNull()?.delta?.content ?: "")
+                        }
+                    }
+                }
             } else openai(url, key, h).let { c ->
-                timed { c.chat().completions().createStreaming(params()).use { r -> r.stream().forEach { seen++ } } }.also { c.close() }
+                timed {
+                    c.chat().completions().createStreaming(params()).use { r ->
+                        r.stream().forEach {
+                            seen++
+                            text.append(openaiText(it))
+                        }
+                    }
+                }.also { c.close() }
             }
-            check(seen >= chunks) { "$client saw $seen chunks" }
-            mapOf("chunks_per_s" to seen / s)
+            check(seen >= chunks && text.length > chunks) { "$client saw $seen chunks, ${text.length} characters" }
+            mapOf("chunks_per_s" to chunks / s, "text_hash" to text.toString().hashCode().toDouble())
         }
         "many_streams" -> {
             val streams = n(1000)
             val h = mapOf("x-mock-stream-tokens" to "100")
             val total = AtomicLong()
+            val texts = Array(streams) { StringBuilder() }
             val s = if (client == "ours") ours(url, key, h).use { c ->
                 timed {
                     runBlocking(Dispatchers.Default) {
-                        (1..streams).map { async { c.chat.completions.stream(mapOf("model" to MODEL, "messages" to MSGS)).collect { total.incrementAndGet() } } }.awaitAll()
+                        (0 until streams).map { i ->
+                            async {
+                                c.chat.completions.stream(mapOf("model" to MODEL, "messages" to MSGS)).collect {
+                                    total.incrementAndGet()
+                                    texts[i].append(it.choices.firstOrNull()?.delta?.content ?: "")
+                                }
+                            }
+                        }.awaitAll()
                     }
                 }
             } else openai(url, key, h).let { c ->
                 timed {
-                    val done = (1..streams).map {
+                    val done = (0 until streams).map { i ->
                         val r = c.async().chat().completions().createStreaming(params())
                         r.subscribe(object : AsyncStreamResponse.Handler<ChatCompletionChunk> {
                             override fun onNext(value: ChatCompletionChunk) {
                                 total.incrementAndGet()
+                                texts[i].append(openaiText(value)) // one stream's chunks come in order, one at a time
                             }
 
                             override fun onComplete(error: Optional<Throwable>) {}
@@ -99,7 +125,9 @@ private fun workload(name: String, client: String, url: String, key: String, sca
                 }.also { c.close() }
             }
             check(total.get() >= streams * 100L) { "$client saw ${total.get()} chunks" }
-            mapOf("seconds" to s)
+            val first = texts[0].toString()
+            check(first.length > 100 && texts.all { it.toString() == first }) { "$client: a stream read other text" }
+            mapOf("seconds" to s, "text_hash" to first.hashCode().toDouble())
         }
         "construct" -> {
             val count = n(200)
@@ -109,6 +137,9 @@ private fun workload(name: String, client: String, url: String, key: String, sca
         else -> error("no workload $name")
     }
 }
+
+/** A chunk's text, read the way openai-java's README reads it. */
+private fun openaiText(chunk: ChatCompletionChunk): String = chunk.choices().firstOrNull()?.delta()?.content()?.orElse("") ?: ""
 
 private inline fun timed(block: () -> Unit): Double {
     val t = System.nanoTime()
@@ -156,6 +187,9 @@ fun main(args: Array<String>) {
         for ((name, field, label) in rows.filter { only == null || it.first in only }) {
             val got = listOf("ours", "openai").associateWith { c -> (1..rounds).map { runChild(name, c, url, key) } }
             fun median(c: String, f: String) = got[c]!!.map { it[f]!! }.sorted()[rounds / 2]
+            // Every stream case read the same text in every round, whichever the client.
+            val hashes = got.values.flatten().mapNotNull { it["text_hash"] }.toSet()
+            check(hashes.size <= 1) { "$name: the clients read different text" }
             val o = median("ours", field)
             val a = median("openai", field)
             val ratio = if (field == "chunks_per_s") o / a else a / o
