@@ -32,7 +32,9 @@ enum class AuthStyle {
  *
  * The key never appears in [toString] or in an exception.
  */
-class EmpirioLabs private constructor(internal val core: Core) : Namespaces(core), Closeable {
+class EmpirioLabs private constructor(internal val core: Core, private val settings: Settings) : Namespaces(core), Closeable {
+    private constructor(settings: Settings) : this(settings.connect(), settings)
+
     constructor(
         apiKey: String? = null,
         baseUrl: String? = null,
@@ -43,7 +45,28 @@ class EmpirioLabs private constructor(internal val core: Core) : Namespaces(core
         streamIdleTimeout: Duration? = null,
         userAgent: String? = null,
         authStyle: AuthStyle = AuthStyle.BEARER,
-    ) : this(connect(apiKey, baseUrl, timeout, maxRetries, defaultHeaders, connectTimeout, streamIdleTimeout, userAgent, authStyle, null))
+    ) : this(Settings(apiKey, baseUrl, timeout, maxRetries, defaultHeaders, connectTimeout, streamIdleTimeout, userAgent, authStyle, null))
+
+    /**
+     * A new client with the settings given here changed and every other one as this client's,
+     * as `withOptions` / `with_options` are in the other languages. It has its own connection
+     * pool: close it when done (closing it leaves this client open).
+     *
+     * ```kotlin
+     * client.withOptions(timeout = 5.seconds, maxRetries = 0).use { fast -> fast.models.list() }
+     * ```
+     */
+    fun withOptions(
+        apiKey: String? = settings.apiKey,
+        baseUrl: String? = settings.baseUrl,
+        timeout: Duration? = settings.timeout,
+        maxRetries: Int? = settings.maxRetries,
+        defaultHeaders: Map<String, String> = settings.defaultHeaders,
+        connectTimeout: Duration? = settings.connectTimeout,
+        streamIdleTimeout: Duration? = settings.streamIdleTimeout,
+        userAgent: String? = settings.userAgent,
+        authStyle: AuthStyle = settings.authStyle,
+    ): EmpirioLabs = EmpirioLabs(Settings(apiKey, baseUrl, timeout, maxRetries, defaultHeaders, connectTimeout, streamIdleTimeout, userAgent, authStyle, settings.retryBackoff))
 
     /** The gateway this client talks to. */
     val baseUrl: String get() = core.native.baseUrl()
@@ -92,13 +115,18 @@ class EmpirioLabs private constructor(internal val core: Core) : Namespaces(core
         internal fun withBackoff(
             retryBackoff: Pair<Duration, Duration>, apiKey: String?, baseUrl: String?, timeout: Duration?, maxRetries: Int?,
             streamIdleTimeout: Duration?, authStyle: AuthStyle,
-        ) = EmpirioLabs(connect(apiKey, baseUrl, timeout, maxRetries, emptyMap(), null, streamIdleTimeout, null, authStyle, retryBackoff))
+        ) = EmpirioLabs(Settings(apiKey, baseUrl, timeout, maxRetries, emptyMap(), null, streamIdleTimeout, null, authStyle, retryBackoff))
+    }
 
-        private fun connect(
-            apiKey: String?, baseUrl: String?, timeout: Duration?, maxRetries: Int?, defaultHeaders: Map<String, String>,
-            connectTimeout: Duration?, streamIdleTimeout: Duration?, userAgent: String?, authStyle: AuthStyle,
-            retryBackoff: Pair<Duration, Duration>?,
-        ): Core {
+    /** What a client was made with, kept for [withOptions] (the key too: never printed). */
+    private class Settings(
+        val apiKey: String?, val baseUrl: String?, val timeout: Duration?, val maxRetries: Int?, val defaultHeaders: Map<String, String>,
+        val connectTimeout: Duration?, val streamIdleTimeout: Duration?, val userAgent: String?, val authStyle: AuthStyle,
+        val retryBackoff: Pair<Duration, Duration>?,
+    ) {
+        override fun toString() = "Settings(baseUrl=$baseUrl)"
+
+        fun connect(): Core {
             require(maxRetries == null || maxRetries >= 0) { "maxRetries must not be negative" }
             val settings = ClientSettings(
                 apiKey = apiKey, baseUrl = baseUrl, timeout = timeout?.toJavaDuration(), connectTimeout = connectTimeout?.toJavaDuration(),

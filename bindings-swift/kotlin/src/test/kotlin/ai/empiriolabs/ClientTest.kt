@@ -41,6 +41,24 @@ class ClientTest {
     }
 
     @Test
+    fun `withOptions changes the settings given and keeps the rest, leaving the original open`() = runTest {
+        Mock.client(headers = mapOf("x-team" to "search"), authStyle = AuthStyle.X_API_KEY).use { c ->
+            c.withOptions(defaultHeaders = mapOf("x-team" to "ranking"), maxRetries = 0).use { o ->
+                o.embeddings.create(mapOf("model" to "text-embedding-v4", "input" to "hi"))
+                val entry = last("/v1/embeddings")
+                assertEquals("ranking", entry.headers().s("x-team"))
+                val auth = entry["auth"] as JsonObject
+                assertEquals("x-api-key", auth.s("scheme"), "the key and its header style are kept")
+                assertEquals("true", auth.s("valid"))
+                assertEquals(c.baseUrl, o.baseUrl)
+                assertFalse(o.toString().contains(Mock.apiKey))
+            }
+            c.models.list()
+            assertEquals("search", last("/v1/models").headers().s("x-team"))
+        }
+    }
+
+    @Test
     fun `the key never appears in toString`() {
         val c = EmpirioLabs(apiKey = "sk-live-secret-123456", baseUrl = Mock.url)
         assertFalse(c.toString().contains("sk-live-secret-123456"))
