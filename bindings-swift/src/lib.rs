@@ -14,6 +14,7 @@
 
 uniffi::setup_scaffolding!();
 
+mod chunk;
 mod client;
 mod error;
 mod job;

@@ -4,12 +4,14 @@
 use empiriolabs::operations::StreamFlavor;
 use empiriolabs::EventStream;
 
+use crate::chunk::ChunkFields;
 use crate::client::ResponseMeta;
 use crate::error::NativeError;
 use crate::runtime::{run, token, CancelHandle};
 use std::sync::Arc;
 
-/// One event: its SSE `event:` name, its type, its JSON data as text, and the text it adds.
+/// One event: its SSE `event:` name, its type, its JSON data as text, the text it adds, and
+/// for a chat chunk its fields as the core parsed them.
 #[derive(uniffi::Record, Clone, Debug)]
 pub struct StreamEvent {
     pub event: Option<String>,
@@ -18,11 +20,16 @@ pub struct StreamEvent {
     pub data: String,
     /// The text this event adds (a chat delta, an Anthropic `text_delta`, …), if any.
     pub text: Option<String>,
+    /// The chat chunk's fields, when the event is one (no JSON parse needed to read them).
+    pub chunk: Option<ChunkFields>,
 }
 
 impl From<empiriolabs::StreamEvent> for StreamEvent {
     fn from(ev: empiriolabs::StreamEvent) -> StreamEvent {
-        StreamEvent { kind: ev.kind().map(str::to_string), text: ev.text().map(str::to_string), data: ev.raw().to_string(), event: ev.event().map(str::to_string) }
+        let (event, kind, text, data) = (ev.event().map(str::to_string), ev.kind().map(str::to_string), ev.text().map(str::to_string), ev.raw().to_string());
+        // Moved out of the event, already parsed: no second parse.
+        let chunk = if ev.chunk().is_some() { ev.into_chunk().ok().map(ChunkFields::from) } else { None };
+        StreamEvent { event, kind, data, text, chunk }
     }
 }
 

@@ -519,6 +519,22 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
+    typealias FfiType = Int64
+    typealias SwiftType = Int64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int64, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDouble: FfiConverterPrimitive {
     typealias FfiType = Double
     typealias SwiftType = Double
@@ -2034,6 +2050,152 @@ public func FfiConverterTypeCallOptions_lower(_ value: CallOptions) -> RustBuffe
 
 
 /**
+ * One choice of a chunk, its delta's fields inline.
+ */
+public struct ChunkChoiceFields: Equatable, Hashable {
+    public let index: UInt32
+    public let role: String?
+    public let content: String?
+    public let reasoningContent: String?
+    public let refusal: String?
+    public let toolCalls: [ToolCallFields]
+    public let finishReason: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(index: UInt32, role: String?, content: String?, reasoningContent: String?, refusal: String?, toolCalls: [ToolCallFields], finishReason: String?) {
+        self.index = index
+        self.role = role
+        self.content = content
+        self.reasoningContent = reasoningContent
+        self.refusal = refusal
+        self.toolCalls = toolCalls
+        self.finishReason = finishReason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChunkChoiceFields: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChunkChoiceFields: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChunkChoiceFields {
+        return
+            try ChunkChoiceFields(
+                index: FfiConverterUInt32.read(from: &buf), 
+                role: FfiConverterOptionString.read(from: &buf), 
+                content: FfiConverterOptionString.read(from: &buf), 
+                reasoningContent: FfiConverterOptionString.read(from: &buf), 
+                refusal: FfiConverterOptionString.read(from: &buf), 
+                toolCalls: FfiConverterSequenceTypeToolCallFields.read(from: &buf), 
+                finishReason: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChunkChoiceFields, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.index, into: &buf)
+        FfiConverterOptionString.write(value.role, into: &buf)
+        FfiConverterOptionString.write(value.content, into: &buf)
+        FfiConverterOptionString.write(value.reasoningContent, into: &buf)
+        FfiConverterOptionString.write(value.refusal, into: &buf)
+        FfiConverterSequenceTypeToolCallFields.write(value.toolCalls, into: &buf)
+        FfiConverterOptionString.write(value.finishReason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChunkChoiceFields_lift(_ buf: RustBuffer) throws -> ChunkChoiceFields {
+    return try FfiConverterTypeChunkChoiceFields.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChunkChoiceFields_lower(_ value: ChunkChoiceFields) -> RustBuffer {
+    return FfiConverterTypeChunkChoiceFields.lower(value)
+}
+
+
+/**
+ * `chat.completion.chunk`: the fields the typed views read.
+ */
+public struct ChunkFields: Equatable, Hashable {
+    public let id: String
+    public let created: Int64
+    public let model: String
+    public let choices: [ChunkChoiceFields]
+    public let usage: UsageFields?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, created: Int64, model: String, choices: [ChunkChoiceFields], usage: UsageFields?) {
+        self.id = id
+        self.created = created
+        self.model = model
+        self.choices = choices
+        self.usage = usage
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChunkFields: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChunkFields: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChunkFields {
+        return
+            try ChunkFields(
+                id: FfiConverterString.read(from: &buf), 
+                created: FfiConverterInt64.read(from: &buf), 
+                model: FfiConverterString.read(from: &buf), 
+                choices: FfiConverterSequenceTypeChunkChoiceFields.read(from: &buf), 
+                usage: FfiConverterOptionTypeUsageFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChunkFields, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterInt64.write(value.created, into: &buf)
+        FfiConverterString.write(value.model, into: &buf)
+        FfiConverterSequenceTypeChunkChoiceFields.write(value.choices, into: &buf)
+        FfiConverterOptionTypeUsageFields.write(value.usage, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChunkFields_lift(_ buf: RustBuffer) throws -> ChunkFields {
+    return try FfiConverterTypeChunkFields.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChunkFields_lower(_ value: ChunkFields) -> RustBuffer {
+    return FfiConverterTypeChunkFields.lower(value)
+}
+
+
+/**
  * The client's settings; anything unset comes from the environment or the core's defaults.
  */
 public struct ClientSettings: Equatable, Hashable {
@@ -2519,7 +2681,8 @@ public func FfiConverterTypeResponseMeta_lower(_ value: ResponseMeta) -> RustBuf
 
 
 /**
- * One event: its SSE `event:` name, its type, its JSON data as text, and the text it adds.
+ * One event: its SSE `event:` name, its type, its JSON data as text, the text it adds, and
+ * for a chat chunk its fields as the core parsed them.
  */
 public struct StreamEvent: Equatable, Hashable {
     public let event: String?
@@ -2532,6 +2695,10 @@ public struct StreamEvent: Equatable, Hashable {
      * The text this event adds (a chat delta, an Anthropic `text_delta`, …), if any.
      */
     public let text: String?
+    /**
+     * The chat chunk's fields, when the event is one (no JSON parse needed to read them).
+     */
+    public let chunk: ChunkFields?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2541,11 +2708,15 @@ public struct StreamEvent: Equatable, Hashable {
          */kind: String?, data: String, 
         /**
          * The text this event adds (a chat delta, an Anthropic `text_delta`, …), if any.
-         */text: String?) {
+         */text: String?, 
+        /**
+         * The chat chunk's fields, when the event is one (no JSON parse needed to read them).
+         */chunk: ChunkFields?) {
         self.event = event
         self.kind = kind
         self.data = data
         self.text = text
+        self.chunk = chunk
     }
 
     
@@ -2567,7 +2738,8 @@ public struct FfiConverterTypeStreamEvent: FfiConverterRustBuffer {
                 event: FfiConverterOptionString.read(from: &buf), 
                 kind: FfiConverterOptionString.read(from: &buf), 
                 data: FfiConverterString.read(from: &buf), 
-                text: FfiConverterOptionString.read(from: &buf)
+                text: FfiConverterOptionString.read(from: &buf), 
+                chunk: FfiConverterOptionTypeChunkFields.read(from: &buf)
         )
     }
 
@@ -2576,6 +2748,7 @@ public struct FfiConverterTypeStreamEvent: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.kind, into: &buf)
         FfiConverterString.write(value.data, into: &buf)
         FfiConverterOptionString.write(value.text, into: &buf)
+        FfiConverterOptionTypeChunkFields.write(value.chunk, into: &buf)
     }
 }
 
@@ -2592,6 +2765,148 @@ public func FfiConverterTypeStreamEvent_lift(_ buf: RustBuffer) throws -> Stream
 #endif
 public func FfiConverterTypeStreamEvent_lower(_ value: StreamEvent) -> RustBuffer {
     return FfiConverterTypeStreamEvent.lower(value)
+}
+
+
+/**
+ * A tool call, or a piece of one.
+ */
+public struct ToolCallFields: Equatable, Hashable {
+    public let index: UInt32?
+    public let id: String?
+    public let kind: String?
+    public let name: String?
+    public let arguments: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(index: UInt32?, id: String?, kind: String?, name: String?, arguments: String?) {
+        self.index = index
+        self.id = id
+        self.kind = kind
+        self.name = name
+        self.arguments = arguments
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ToolCallFields: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeToolCallFields: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ToolCallFields {
+        return
+            try ToolCallFields(
+                index: FfiConverterOptionUInt32.read(from: &buf), 
+                id: FfiConverterOptionString.read(from: &buf), 
+                kind: FfiConverterOptionString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                arguments: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ToolCallFields, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt32.write(value.index, into: &buf)
+        FfiConverterOptionString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.kind, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.arguments, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeToolCallFields_lift(_ buf: RustBuffer) throws -> ToolCallFields {
+    return try FfiConverterTypeToolCallFields.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeToolCallFields_lower(_ value: ToolCallFields) -> RustBuffer {
+    return FfiConverterTypeToolCallFields.lower(value)
+}
+
+
+/**
+ * Token counts and the amount billed.
+ */
+public struct UsageFields: Equatable, Hashable {
+    public let promptTokens: UInt64?
+    public let completionTokens: UInt64?
+    public let totalTokens: UInt64?
+    public let inputTokens: UInt64?
+    public let outputTokens: UInt64?
+    public let costUsd: Double?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(promptTokens: UInt64?, completionTokens: UInt64?, totalTokens: UInt64?, inputTokens: UInt64?, outputTokens: UInt64?, costUsd: Double?) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.totalTokens = totalTokens
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.costUsd = costUsd
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UsageFields: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUsageFields: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UsageFields {
+        return
+            try UsageFields(
+                promptTokens: FfiConverterOptionUInt64.read(from: &buf), 
+                completionTokens: FfiConverterOptionUInt64.read(from: &buf), 
+                totalTokens: FfiConverterOptionUInt64.read(from: &buf), 
+                inputTokens: FfiConverterOptionUInt64.read(from: &buf), 
+                outputTokens: FfiConverterOptionUInt64.read(from: &buf), 
+                costUsd: FfiConverterOptionDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UsageFields, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.promptTokens, into: &buf)
+        FfiConverterOptionUInt64.write(value.completionTokens, into: &buf)
+        FfiConverterOptionUInt64.write(value.totalTokens, into: &buf)
+        FfiConverterOptionUInt64.write(value.inputTokens, into: &buf)
+        FfiConverterOptionUInt64.write(value.outputTokens, into: &buf)
+        FfiConverterOptionDouble.write(value.costUsd, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUsageFields_lift(_ buf: RustBuffer) throws -> UsageFields {
+    return try FfiConverterTypeUsageFields.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUsageFields_lower(_ value: UsageFields) -> RustBuffer {
+    return FfiConverterTypeUsageFields.lower(value)
 }
 
 
@@ -3170,6 +3485,30 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = UInt64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
     typealias SwiftType = Double?
 
@@ -3338,6 +3677,30 @@ fileprivate struct FfiConverterOptionTypeBackoff: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeChunkFields: FfiConverterRustBuffer {
+    typealias SwiftType = ChunkFields?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeChunkFields.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeChunkFields.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypePage: FfiConverterRustBuffer {
     typealias SwiftType = Page?
 
@@ -3410,6 +3773,30 @@ fileprivate struct FfiConverterOptionTypeStreamEvent: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeUsageFields: FfiConverterRustBuffer {
+    typealias SwiftType = UsageFields?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeUsageFields.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeUsageFields.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionCallbackInterfaceProgressListener: FfiConverterRustBuffer {
     typealias SwiftType = ProgressListener?
 
@@ -3451,6 +3838,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeChunkChoiceFields: FfiConverterRustBuffer {
+    typealias SwiftType = [ChunkChoiceFields]
+
+    public static func write(_ value: [ChunkChoiceFields], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeChunkChoiceFields.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ChunkChoiceFields] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ChunkChoiceFields]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeChunkChoiceFields.read(from: &buf))
         }
         return seq
     }
@@ -3551,6 +3963,31 @@ fileprivate struct FfiConverterSequenceTypeStreamEvent: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStreamEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeToolCallFields: FfiConverterRustBuffer {
+    typealias SwiftType = [ToolCallFields]
+
+    public static func write(_ value: [ToolCallFields], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeToolCallFields.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ToolCallFields] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ToolCallFields]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeToolCallFields.read(from: &buf))
         }
         return seq
     }

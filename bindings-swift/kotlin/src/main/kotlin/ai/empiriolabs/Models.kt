@@ -20,6 +20,24 @@ interface HasRaw {
     val raw: JsonObject
 }
 
+/**
+ * A JSON object parsed when first read. A streamed chat chunk's typed fields come already parsed
+ * by the core, so its `raw` (and the `raw` of its parts) is only parsed if something reads it.
+ * Two are equal when their JSON is.
+ */
+class RawJson internal constructor(compute: () -> JsonObject) {
+    /** The JSON object. */
+    val value: JsonObject by lazy(compute)
+
+    override fun equals(other: Any?): Boolean = other is RawJson && other.value == value
+    override fun hashCode(): Int = value.hashCode()
+    override fun toString(): String = value.toString()
+
+    internal companion object {
+        fun of(o: JsonObject) = RawJson { o }
+    }
+}
+
 /** Decodes a JSON answer into a typed view (each typed class's companion is one). */
 interface JsonType<out T> {
     fun fromJson(raw: JsonObject, meta: ResponseMeta? = null): T
@@ -57,19 +75,25 @@ class ApiObject(override val raw: JsonObject, val meta: ResponseMeta? = null) : 
 }
 
 /** One event of any stream: its SSE `event:` name, its type, its JSON data and the text it adds. */
-data class StreamEvent(
+data class StreamEvent internal constructor(
     val event: String?,
     /** The `event:` name, else the data's `type`. */
     val type: String?,
-    val data: JsonObject,
+    internal val json: RawJson,
     /** The text this event adds (a chat delta, an Anthropic `text_delta`, …), if any. */
     val text: String?,
+    /** A chat chunk's fields as the core parsed them. */
+    internal val chunk: ai.empiriolabs.ffi.ChunkFields? = null,
 ) : HasRaw {
+    constructor(event: String?, type: String?, data: JsonObject, text: String?) : this(event, type, RawJson.of(data), text)
+
+    /** The event's JSON data (parsed when first read). */
+    val data: JsonObject get() = json.value
     override val raw: JsonObject get() = data
 
     companion object : EventType<StreamEvent> {
         override fun fromEvent(event: StreamEvent) = event
-        internal fun of(e: ai.empiriolabs.ffi.StreamEvent) = StreamEvent(e.event, e.kind, parseObject(e.data), e.text)
+        internal fun of(e: ai.empiriolabs.ffi.StreamEvent) = StreamEvent(e.event, e.kind, RawJson { parseObject(e.data) }, e.text, e.chunk)
     }
 }
 
@@ -77,34 +101,46 @@ data class StreamEvent(
 data class Usage(
     val promptTokens: Long?, val completionTokens: Long?, val totalTokens: Long?,
     val inputTokens: Long?, val outputTokens: Long?, val costUsd: Double?,
-    override val raw: JsonObject,
+    private val json: RawJson,
 ) : HasRaw {
+    override val raw: JsonObject get() = json.value
+
     companion object {
         fun of(o: JsonObject?) = o?.let {
             Usage(it.long("prompt_tokens"), it.long("completion_tokens"), it.long("total_tokens"),
-                it.long("input_tokens"), it.long("output_tokens"), it.double("cost_usd"), it)
+                it.long("input_tokens"), it.long("output_tokens"), it.double("cost_usd"), RawJson.of(it))
         }
+
+        internal fun of(u: ai.empiriolabs.ffi.UsageFields, json: RawJson) = Usage(u.promptTokens?.toLong(), u.completionTokens?.toLong(),
+            u.totalTokens?.toLong(), u.inputTokens?.toLong(), u.outputTokens?.toLong(), u.costUsd, json)
     }
 }
 
 data class FunctionCall(val name: String?, val arguments: String?)
 
-data class ToolCall(val index: Int?, val id: String?, val type: String?, val function: FunctionCall?, override val raw: JsonObject) : HasRaw {
+data class ToolCall(val index: Int?, val id: String?, val type: String?, val function: FunctionCall?, private val json: RawJson) : HasRaw {
+    override val raw: JsonObject get() = json.value
+
     companion object {
         fun of(o: JsonObject) = ToolCall(o.int("index"), o.str("id"), o.str("type"),
-            o.obj("function")?.let { FunctionCall(it.str("name"), it.str("arguments")) }, o)
+            o.obj("function")?.let { FunctionCall(it.str("name"), it.str("arguments")) }, RawJson.of(o))
+
+        internal fun of(t: ai.empiriolabs.ffi.ToolCallFields, json: RawJson) = ToolCall(t.index?.toInt(), t.id, t.kind,
+            if (t.name != null || t.arguments != null) FunctionCall(t.name, t.arguments) else null, json)
     }
 }
 
 /** A chat message, or a chunk's delta. */
 data class ChatMessage(
     val role: String?, val content: String?, val reasoningContent: String?, val toolCalls: List<ToolCall>,
-    val refusal: String?, override val raw: JsonObject,
+    val refusal: String?, private val json: RawJson,
 ) : HasRaw {
+    override val raw: JsonObject get() = json.value
+
     companion object {
         fun of(o: JsonObject?): ChatMessage {
             val m = o ?: JsonObject(emptyMap())
-            return ChatMessage(m.str("role"), m.str("content"), m.str("reasoning_content"), m.objects("tool_calls").map(ToolCall::of), m.str("refusal"), m)
+            return ChatMessage(m.str("role"), m.str("content"), m.str("reasoning_content"), m.objects("tool_calls").map(ToolCall::of), m.str("refusal"), RawJson.of(m))
         }
     }
 }
@@ -125,20 +161,41 @@ data class ChatCompletion(
     }
 }
 
-data class ChunkChoice(val index: Int, val delta: ChatMessage, val finishReason: String?, override val raw: JsonObject) : HasRaw
+data class ChunkChoice(val index: Int, val delta: ChatMessage, val finishReason: String?, private val json: RawJson) : HasRaw {
+    override val raw: JsonObject get() = json.value
+}
 
-/** One streamed `chat.completion.chunk`; [text] is the text it adds. */
+/**
+ * One streamed `chat.completion.chunk`; [text] is the text it adds. Its fields come as the core
+ * parsed them; [raw] (and each part's) is parsed only when read.
+ */
 data class ChatCompletionChunk(
     val id: String, val created: Long?, val model: String, val choices: List<ChunkChoice>, val usage: Usage?,
-    val text: String?, override val raw: JsonObject,
+    val text: String?, private val json: RawJson,
 ) : HasRaw {
+    override val raw: JsonObject get() = json.value
+
     companion object : EventType<ChatCompletionChunk> {
         override fun fromEvent(event: StreamEvent): ChatCompletionChunk {
+            val f = event.chunk ?: return fromData(event)
+            val root = event.json
+            val choices = f.choices.mapIndexed { i, c ->
+                val choice = RawJson { root.value.objects("choices")[i] }
+                val delta = RawJson { choice.value.obj("delta") ?: JsonObject(emptyMap()) }
+                val calls = c.toolCalls.mapIndexed { k, t -> ToolCall.of(t, RawJson { delta.value.objects("tool_calls")[k] }) }
+                ChunkChoice(c.index.toInt(), ChatMessage(c.role, c.content, c.reasoningContent, calls, c.refusal, delta), c.finishReason, choice)
+            }
+            val usage = f.usage?.let { Usage.of(it, RawJson { root.value.obj("usage") ?: JsonObject(emptyMap()) }) }
+            return ChatCompletionChunk(f.id, f.created, f.model, choices, usage, event.text, root)
+        }
+
+        /** A chunk the core could not read as one (a field of another type): from its JSON. */
+        private fun fromData(event: StreamEvent): ChatCompletionChunk {
             val d = event.data
             return ChatCompletionChunk(
                 d.str("id") ?: "", d.long("created"), d.str("model") ?: "",
-                d.objects("choices").map { ChunkChoice(it.int("index") ?: 0, ChatMessage.of(it.obj("delta")), it.str("finish_reason"), it) },
-                Usage.of(d.obj("usage")), event.text, d,
+                d.objects("choices").map { ChunkChoice(it.int("index") ?: 0, ChatMessage.of(it.obj("delta")), it.str("finish_reason"), RawJson.of(it)) },
+                Usage.of(d.obj("usage")), event.text, RawJson.of(d),
             )
         }
     }

@@ -52,6 +52,31 @@ class StreamsTest {
     }
 
     @Test
+    fun `chunks typed from the core's parse equal chunks typed from their JSON, tool calls and usage too`() = runBlocking {
+        val tools = listOf(mapOf("type" to "function", "function" to mapOf("name" to "get_weather",
+            "parameters" to mapOf("type" to "object", "properties" to mapOf("city" to mapOf("type" to "string"))))))
+        for (body in listOf(CHAT, CHAT + ("tools" to tools) + ("stream_options" to mapOf("include_usage" to true)))) {
+            val r = client.invoke("createChatCompletion", body = body + ("stream" to true)) as RawResult.Stream
+            val events = r.stream.use { s -> generateSequence { runBlocking { s.next() } }.toList() }
+            assertTrue(events.isNotEmpty() && events.all { it.chunk != null }, "every chunk came parsed by the core")
+            for (ev in events) {
+                val fromCore = ChatCompletionChunk.fromEvent(ev)
+                // The same event without the core's fields: typed from its JSON text.
+                val fromJson = ChatCompletionChunk.fromEvent(StreamEvent(ev.event, ev.type, ev.data, ev.text))
+                assertEquals(fromJson, fromCore)
+                assertEquals(fromJson.raw, fromCore.raw)
+                fromCore.choices.forEach { c -> assertEquals(ev.data.objects("choices")[c.index].obj("delta"), c.delta.raw) }
+            }
+            if ("tools" in body) {
+                val calls = events.flatMap { e -> ChatCompletionChunk.fromEvent(e).choices.flatMap { it.delta.toolCalls } }
+                assertEquals("get_weather", calls.first().function?.name)
+                assertTrue(calls.joinToString("") { it.function?.arguments ?: "" }.startsWith("{"))
+                assertTrue(events.any { ChatCompletionChunk.fromEvent(it).usage?.totalTokens != null }, "the usage chunk")
+            }
+        }
+    }
+
+    @Test
     fun `text, the final completion, and create with stream true`() = runBlocking {
         assertEquals(HELLO, client.chat.completions.stream(CHAT).text().toList().joinToString(""))
         val final = client.chat.completions.stream(CHAT).final()!!
