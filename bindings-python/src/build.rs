@@ -20,7 +20,7 @@ use pyo3::types::{PyDict, PyList, PyString, PyType};
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::convert::{key_string, PySeed};
+use crate::convert::{key_string, py_err, PySeed};
 use crate::plan::{ClassPlan, Conv, FieldPlan, MapAs, Plan, WRAP};
 use crate::repeats::Repeats;
 
@@ -39,10 +39,6 @@ pub fn build_json(py: Python<'_>, plan: &Plan, text: &str) -> PyResult<Py<PyAny>
     Seed { py, plan, conv: &plan.root, last: None }
         .deserialize(&mut de)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("invalid JSON from the gateway: {e}")))
-}
-
-fn py_err<E: serde::de::Error>(e: PyErr) -> E {
-    E::custom(e.to_string())
 }
 
 /// A new instance of `cls` with its `__init__` not run, as `object.__new__(cls)` makes it
@@ -135,11 +131,11 @@ impl<'a, 'py> Seed<'a, 'py> {
         let dict = PyDict::new(py);
         let mut shadowed = false;
         for (k, raw) in early {
-            let field = cp.field(&k);
-            shadowed |= field.is_none() && cp.shadows.contains(k.as_str());
+            let (k, field, shadows) = cp.key(py, &k);
+            shadowed |= shadows;
             let mut de = serde_json::Deserializer::from_str(raw.get());
             let value = self.field(field).deserialize(&mut de).map_err(A::Error::custom)?;
-            dict.set_item(key_string(py, &k), value).map_err(py_err)?;
+            dict.set_item(k, value).map_err(py_err)?;
         }
         match tag {
             Some(v) => dict.set_item(key_string(py, key), v).map_err(py_err)?,
@@ -228,9 +224,6 @@ impl<'de, 'a, 'py> Visitor<'de> for FieldKey<'a, 'py> {
         f.write_str("an object key")
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(match self.class.field(v) {
-            Some(f) => (f.key.clone_ref(self.py), Some(f), false),
-            None => (key_string(self.py, v), None, self.class.shadows.contains(v)),
-        })
+        Ok(self.class.key(self.py, v))
     }
 }

@@ -22,7 +22,8 @@ pub fn json_to_py(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
 #[derive(Clone, Copy)]
 pub(crate) struct PySeed<'py>(pub(crate) Python<'py>);
 
-fn py_err<E: serde::de::Error>(e: PyErr) -> E {
+/// A Python error inside a deserializer, as the deserializer's error.
+pub(crate) fn py_err<E: serde::de::Error>(e: PyErr) -> E {
     E::custom(e.to_string())
 }
 

@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
 use crate::build::build_json;
+use crate::convert::key_string;
 use crate::repeats::Repeats;
 
 /// How a JSON value becomes what attribute access returns: `_models`' converters, one for one.
@@ -49,6 +50,15 @@ pub struct FieldPlan {
 impl ClassPlan {
     pub fn field(&self, name: &str) -> Option<&FieldPlan> {
         self.fields.iter().find(|f| *f.name == *name)
+    }
+
+    /// A JSON key of this class: its Python string (the field's own, else made once per
+    /// name), its declared field, and whether it would shadow a class attribute.
+    pub fn key(&self, py: Python<'_>, name: &str) -> (Py<PyString>, Option<&FieldPlan>, bool) {
+        match self.field(name) {
+            Some(f) => (f.key.clone_ref(py), Some(f), false),
+            None => (key_string(py, name), None, self.shadows.contains(name)),
+        }
     }
 }
 

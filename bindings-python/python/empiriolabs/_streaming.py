@@ -205,15 +205,6 @@ class AsyncStream(_Base[E]):
         # Events already received are taken without a future; only a real wait awaits one.
         now = native.next_now
         try:
-            if conv is _as_is:  # built natively: nothing to do per event
-                while True:
-                    event = now()
-                    if event is ...:
-                        event = await native.anext()
-                    if event is None:
-                        self._done()
-                        return
-                    yield event
             while True:
                 event = now()
                 if event is ...:
