@@ -12,7 +12,7 @@ use crate::error::NativeError;
 use crate::job::{wait_options, NativeJob, ProgressListener, WaitSettings};
 use crate::pager::NativePager;
 use crate::runtime::{run, token, CancelHandle};
-use crate::stream::NativeStream;
+use crate::stream::{flavor_name, NativeStream};
 
 /// A name and a value (headers, query and path parameters), order kept.
 #[derive(uniffi::Record, Clone, Debug)]
@@ -127,7 +127,8 @@ pub enum Outcome {
     Text { text: String, content_type: String, meta: ResponseMeta },
     /// A 2xx body of bytes (audio, a GPU service's bytes).
     Bytes { data: Vec<u8>, content_type: String, meta: ResponseMeta },
-    Stream { stream: Arc<NativeStream> },
+    /// A stream, with its response's meta and its wire convention (so no call is needed for them).
+    Stream { stream: Arc<NativeStream>, meta: ResponseMeta, flavor: String },
     Job { job: Arc<NativeJob> },
 }
 
@@ -184,7 +185,10 @@ fn outcome(out: empiriolabs::Outcome) -> Outcome {
         empiriolabs::Outcome::Json(r) => Outcome::Json { body: String::from_utf8_lossy(&r.body).into_owned(), meta: (&r.meta).into() },
         empiriolabs::Outcome::Bytes(r) if r.is_textual() => Outcome::Text { text: r.text(), content_type: r.content_type().to_string(), meta: (&r.meta).into() },
         empiriolabs::Outcome::Bytes(r) => Outcome::Bytes { content_type: r.content_type().to_string(), meta: (&r.meta).into(), data: r.body.to_vec() },
-        empiriolabs::Outcome::Stream(s) => Outcome::Stream { stream: Arc::new(NativeStream::from(s)) },
+        empiriolabs::Outcome::Stream(s) => {
+            let (meta, flavor) = (s.meta().into(), flavor_name(s.flavor()).to_string());
+            Outcome::Stream { stream: Arc::new(NativeStream::from(s)), meta, flavor }
+        }
         empiriolabs::Outcome::Job(j) => Outcome::Job { job: Arc::new(NativeJob::from(j)) },
     }
 }

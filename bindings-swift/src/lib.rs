@@ -14,6 +14,11 @@
 
 uniffi::setup_scaffolding!();
 
+// The library's buffers are allocated on the runtime's threads and freed on the JVM's (or
+// Swift's) threads; glibc's arenas serialise those frees on a lock, mimalloc frees them without one.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod chunk;
 mod client;
 mod error;

@@ -10,14 +10,15 @@ use crate::error::NativeError;
 use crate::runtime::{run, token, CancelHandle};
 use std::sync::Arc;
 
-/// One event: its SSE `event:` name, its type, its JSON data as text, the text it adds, and
-/// for a chat chunk its fields as the core parsed them.
+/// One event: its SSE `event:` name, its type, its JSON data, the text it adds, and for a chat
+/// chunk its fields as the core parsed them.
 #[derive(uniffi::Record, Clone, Debug)]
 pub struct StreamEvent {
     pub event: Option<String>,
     /// The `event:` name, else the data's `type`.
     pub kind: Option<String>,
-    pub data: String,
+    /// The JSON data's UTF-8 text, as bytes: one copy across, decoded only if read.
+    pub data: Vec<u8>,
     /// The text this event adds (a chat delta, an Anthropic `text_delta`, …), if any.
     pub text: Option<String>,
     /// The chat chunk's fields, when the event is one (no JSON parse needed to read them).
@@ -26,10 +27,20 @@ pub struct StreamEvent {
 
 impl From<empiriolabs::StreamEvent> for StreamEvent {
     fn from(ev: empiriolabs::StreamEvent) -> StreamEvent {
-        let (event, kind, text, data) = (ev.event().map(str::to_string), ev.kind().map(str::to_string), ev.text().map(str::to_string), ev.raw().to_string());
+        let (event, kind, text, data) = (ev.event().map(str::to_string), ev.kind().map(str::to_string), ev.text().map(str::to_string), ev.raw().as_bytes().to_vec());
         // Moved out of the event, already parsed: no second parse.
         let chunk = if ev.chunk().is_some() { ev.into_chunk().ok().map(ChunkFields::from) } else { None };
         StreamEvent { event, kind, data, text, chunk }
+    }
+}
+
+/// A wire convention's name: `openai`, `anthropic`, `responses` or `typed`.
+pub(crate) fn flavor_name(f: StreamFlavor) -> &'static str {
+    match f {
+        StreamFlavor::OpenAi => "openai",
+        StreamFlavor::Anthropic => "anthropic",
+        StreamFlavor::Responses => "responses",
+        StreamFlavor::Typed => "typed",
     }
 }
 
@@ -89,13 +100,7 @@ impl NativeStream {
 
     /// `openai`, `anthropic`, `responses` or `typed`.
     pub fn flavor(&self) -> String {
-        match self.inner.flavor() {
-            StreamFlavor::OpenAi => "openai",
-            StreamFlavor::Anthropic => "anthropic",
-            StreamFlavor::Responses => "responses",
-            StreamFlavor::Typed => "typed",
-        }
-        .to_string()
+        flavor_name(self.inner.flavor()).to_string()
     }
 
     /// Events delivered so far.

@@ -124,7 +124,7 @@ public enum RawResult: Sendable {
         case let .json(body, meta): self = .json(ApiObject(json: parseObject(body), meta: ResponseMeta(meta)))
         case let .text(text, contentType, meta): self = .text(text, contentType: contentType, meta: ResponseMeta(meta))
         case let .bytes(data, contentType, meta): self = .bytes(data, contentType: contentType, meta: ResponseMeta(meta))
-        case let .stream(stream): self = .stream(EventStream(stream))
+        case let .stream(stream, meta, flavor): self = .stream(EventStream(stream, meta: ResponseMeta(meta), flavor: flavor))
         case let .job(job): self = .job(JobHandle(job))
         }
     }

@@ -63,7 +63,7 @@ public struct StreamEvent: EventDecodable, Hashable {
     init(_ e: EmpirioLabsFFI.StreamEvent) {
         event = e.event
         type = e.kind
-        data = parseObject(e.data)
+        data = parseObject(String(decoding: e.data, as: UTF8.self))
         text = e.text
     }
 }

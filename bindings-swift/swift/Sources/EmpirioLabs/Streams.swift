@@ -40,10 +40,10 @@ public final class EventStream<E: EventDecodable>: @unchecked Sendable {
     /// The wire convention: `openai`, `anthropic`, `responses` or `typed`.
     public let flavor: String
 
-    init(_ native: NativeStream) {
+    init(_ native: NativeStream, meta: ResponseMeta, flavor: String) {
         self.native = native
-        meta = ResponseMeta(native.meta())
-        flavor = native.flavor()
+        self.meta = meta
+        self.flavor = flavor
     }
 
     private var isClosed: Bool {

@@ -2681,8 +2681,8 @@ public func FfiConverterTypeResponseMeta_lower(_ value: ResponseMeta) -> RustBuf
 
 
 /**
- * One event: its SSE `event:` name, its type, its JSON data as text, the text it adds, and
- * for a chat chunk its fields as the core parsed them.
+ * One event: its SSE `event:` name, its type, its JSON data, the text it adds, and for a chat
+ * chunk its fields as the core parsed them.
  */
 public struct StreamEvent: Equatable, Hashable {
     public let event: String?
@@ -2690,7 +2690,10 @@ public struct StreamEvent: Equatable, Hashable {
      * The `event:` name, else the data's `type`.
      */
     public let kind: String?
-    public let data: String
+    /**
+     * The JSON data's UTF-8 text, as bytes: one copy across, decoded only if read.
+     */
+    public let data: Data
     /**
      * The text this event adds (a chat delta, an Anthropic `text_delta`, …), if any.
      */
@@ -2705,7 +2708,10 @@ public struct StreamEvent: Equatable, Hashable {
     public init(event: String?, 
         /**
          * The `event:` name, else the data's `type`.
-         */kind: String?, data: String, 
+         */kind: String?, 
+        /**
+         * The JSON data's UTF-8 text, as bytes: one copy across, decoded only if read.
+         */data: Data, 
         /**
          * The text this event adds (a chat delta, an Anthropic `text_delta`, …), if any.
          */text: String?, 
@@ -2737,7 +2743,7 @@ public struct FfiConverterTypeStreamEvent: FfiConverterRustBuffer {
             try StreamEvent(
                 event: FfiConverterOptionString.read(from: &buf), 
                 kind: FfiConverterOptionString.read(from: &buf), 
-                data: FfiConverterString.read(from: &buf), 
+                data: FfiConverterData.read(from: &buf), 
                 text: FfiConverterOptionString.read(from: &buf), 
                 chunk: FfiConverterOptionTypeChunkFields.read(from: &buf)
         )
@@ -2746,7 +2752,7 @@ public struct FfiConverterTypeStreamEvent: FfiConverterRustBuffer {
     public static func write(_ value: StreamEvent, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.event, into: &buf)
         FfiConverterOptionString.write(value.kind, into: &buf)
-        FfiConverterString.write(value.data, into: &buf)
+        FfiConverterData.write(value.data, into: &buf)
         FfiConverterOptionString.write(value.text, into: &buf)
         FfiConverterOptionTypeChunkFields.write(value.chunk, into: &buf)
     }
@@ -3199,7 +3205,10 @@ public enum Outcome {
      */
     case bytes(data: Data, contentType: String, meta: ResponseMeta
     )
-    case stream(stream: NativeStream
+    /**
+     * A stream, with its response's meta and its wire convention (so no call is needed for them).
+     */
+    case stream(stream: NativeStream, meta: ResponseMeta, flavor: String
     )
     case job(job: NativeJob
     )
@@ -3233,7 +3242,7 @@ public struct FfiConverterTypeOutcome: FfiConverterRustBuffer {
         case 3: return .bytes(data: try FfiConverterData.read(from: &buf), contentType: try FfiConverterString.read(from: &buf), meta: try FfiConverterTypeResponseMeta.read(from: &buf)
         )
         
-        case 4: return .stream(stream: try FfiConverterTypeNativeStream.read(from: &buf)
+        case 4: return .stream(stream: try FfiConverterTypeNativeStream.read(from: &buf), meta: try FfiConverterTypeResponseMeta.read(from: &buf), flavor: try FfiConverterString.read(from: &buf)
         )
         
         case 5: return .job(job: try FfiConverterTypeNativeJob.read(from: &buf)
@@ -3267,9 +3276,11 @@ public struct FfiConverterTypeOutcome: FfiConverterRustBuffer {
             FfiConverterTypeResponseMeta.write(meta, into: &buf)
             
         
-        case let .stream(stream):
+        case let .stream(stream,meta,flavor):
             writeInt(&buf, Int32(4))
             FfiConverterTypeNativeStream.write(stream, into: &buf)
+            FfiConverterTypeResponseMeta.write(meta, into: &buf)
+            FfiConverterString.write(flavor, into: &buf)
             
         
         case let .job(job):

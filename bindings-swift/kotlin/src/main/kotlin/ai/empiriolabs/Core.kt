@@ -200,7 +200,7 @@ sealed class RawResult {
             is Outcome.Json -> Json(ApiObject(parseObject(o.body), ResponseMeta.of(o.meta)))
             is Outcome.Text -> Text(o.text, o.contentType, ResponseMeta.of(o.meta))
             is Outcome.Bytes -> Bytes(o.data, o.contentType, ResponseMeta.of(o.meta))
-            is Outcome.Stream -> Stream(EventStream(o.stream, StreamEvent))
+            is Outcome.Stream -> Stream(EventStream(o.stream, StreamEvent, ResponseMeta.of(o.meta), o.flavor))
             is Outcome.Job -> Job(JobHandle(o.job))
         }
     }

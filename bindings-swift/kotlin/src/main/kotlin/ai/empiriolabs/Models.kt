@@ -24,17 +24,41 @@ interface HasRaw {
  * A JSON object parsed when first read. A streamed chat chunk's typed fields come already parsed
  * by the core, so its `raw` (and the `raw` of its parts) is only parsed if something reads it.
  * Two are equal when their JSON is.
+ *
+ * One object per view, with no closure: a chunk makes three of them, so they are kept small.
  */
-class RawJson internal constructor(compute: () -> JsonObject) {
+class RawJson private constructor(
+    /** JSON text to parse, UTF-8. */
+    private val text: ByteArray?,
+    /** Or a part of this one: the object at [key], or element [index] of the array at [key]. */
+    private val parent: RawJson?,
+    private val key: String?,
+    private val index: Int,
+    given: JsonObject?,
+) {
+    // Two threads may both parse; either result is the same immutable object.
+    @Volatile private var parsed: JsonObject? = given
+
     /** The JSON object. */
-    val value: JsonObject by lazy(compute)
+    val value: JsonObject get() = parsed ?: compute().also { parsed = it }
+
+    private fun compute(): JsonObject = when {
+        text != null -> parseObject(text.decodeToString())
+        index < 0 -> parent!!.value.obj(key!!) ?: JsonObject(emptyMap())
+        else -> parent!!.value.objects(key!!)[index]
+    }
 
     override fun equals(other: Any?): Boolean = other is RawJson && other.value == value
     override fun hashCode(): Int = value.hashCode()
     override fun toString(): String = value.toString()
 
     internal companion object {
-        fun of(o: JsonObject) = RawJson { o }
+        fun of(o: JsonObject) = RawJson(null, null, null, -1, o)
+        fun text(utf8: ByteArray) = RawJson(utf8, null, null, -1, null)
+        /** The object at [key] of [parent] (empty when absent). */
+        fun field(parent: RawJson, key: String) = RawJson(null, parent, key, -1, null)
+        /** Element [i] of the array of objects at [key] of [parent]. */
+        fun element(parent: RawJson, key: String, i: Int) = RawJson(null, parent, key, i, null)
     }
 }
 
@@ -93,7 +117,7 @@ data class StreamEvent internal constructor(
 
     companion object : EventType<StreamEvent> {
         override fun fromEvent(event: StreamEvent) = event
-        internal fun of(e: ai.empiriolabs.ffi.StreamEvent) = StreamEvent(e.event, e.kind, RawJson { parseObject(e.data) }, e.text, e.chunk)
+        internal fun of(e: ai.empiriolabs.ffi.StreamEvent) = StreamEvent(e.event, e.kind, RawJson.text(e.data), e.text, e.chunk)
     }
 }
 
@@ -180,12 +204,12 @@ data class ChatCompletionChunk(
             val f = event.chunk ?: return fromData(event)
             val root = event.json
             val choices = f.choices.mapIndexed { i, c ->
-                val choice = RawJson { root.value.objects("choices")[i] }
-                val delta = RawJson { choice.value.obj("delta") ?: JsonObject(emptyMap()) }
-                val calls = c.toolCalls.mapIndexed { k, t -> ToolCall.of(t, RawJson { delta.value.objects("tool_calls")[k] }) }
+                val choice = RawJson.element(root, "choices", i)
+                val delta = RawJson.field(choice, "delta")
+                val calls = if (c.toolCalls.isEmpty()) emptyList() else c.toolCalls.mapIndexed { k, t -> ToolCall.of(t, RawJson.element(delta, "tool_calls", k)) }
                 ChunkChoice(c.index.toInt(), ChatMessage(c.role, c.content, c.reasoningContent, calls, c.refusal, delta), c.finishReason, choice)
             }
-            val usage = f.usage?.let { Usage.of(it, RawJson { root.value.obj("usage") ?: JsonObject(emptyMap()) }) }
+            val usage = f.usage?.let { Usage.of(it, RawJson.field(root, "usage")) }
             return ChatCompletionChunk(f.id, f.created, f.model, choices, usage, event.text, root)
         }
 

@@ -23,19 +23,20 @@ private suspend inline fun <T> read(crossinline block: suspend () -> T): T = nat
  * ends the connection at once, even while another coroutine waits in a read, and the gateway
  * stops the work. A stream that failed throws the same error on every later read.
  */
-class EventStream<out E> internal constructor(private val native: NativeStream, private val type: EventType<E>) : Closeable {
-    private val closed = AtomicBoolean(false)
-
+class EventStream<out E> internal constructor(
+    private val native: NativeStream,
+    private val type: EventType<E>,
     /** Status, headers and request id of the response the stream came in. */
-    val meta: ResponseMeta = ResponseMeta.of(native.meta())
-
+    val meta: ResponseMeta,
     /** The wire convention: `openai`, `anthropic`, `responses` or `typed`. */
-    val flavor: String = native.flavor()
+    val flavor: String,
+) : Closeable {
+    private val closed = AtomicBoolean(false)
 
     /** Events delivered so far. */
     val received: Long get() = if (closed.get()) -1 else native.received().toLong()
 
-    internal fun <T> typed(t: EventType<T>) = EventStream(native, t)
+    internal fun <T> typed(t: EventType<T>) = EventStream(native, t, meta, flavor)
 
     /** The next event; `null` after the last one or after [close]. */
     suspend fun next(): E? {
