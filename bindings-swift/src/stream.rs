@@ -19,7 +19,8 @@ pub struct StreamEvent {
     pub kind: Option<String>,
     /// The JSON data's UTF-8 text, as bytes: one copy across, decoded only if read.
     pub data: Vec<u8>,
-    /// The text this event adds (a chat delta, an Anthropic `text_delta`, …), if any.
+    /// The text this event adds (a chat delta, an Anthropic `text_delta`, …), if any; left out
+    /// when it is the chunk's first choice's `content`, which carries it already.
     pub text: Option<String>,
     /// The chat chunk's fields, when the event is one (no JSON parse needed to read them).
     pub chunk: Option<ChunkFields>,
@@ -27,7 +28,9 @@ pub struct StreamEvent {
 
 impl From<empiriolabs::StreamEvent> for StreamEvent {
     fn from(ev: empiriolabs::StreamEvent) -> StreamEvent {
-        let (event, kind, text, data) = (ev.event().map(str::to_string), ev.kind().map(str::to_string), ev.text().map(str::to_string), ev.raw().as_bytes().to_vec());
+        let (event, kind, data) = (ev.event().map(str::to_string), ev.kind().map(str::to_string), ev.raw().as_bytes().to_vec());
+        let in_chunk = ev.chunk().is_some_and(|c| c.choices.first().is_some_and(|ch| ch.delta.content.is_some() && ch.delta.content.as_deref() == ev.text()));
+        let text = if in_chunk { None } else { ev.text().map(str::to_string) };
         // Moved out of the event, already parsed: no second parse.
         let chunk = if ev.chunk().is_some() { ev.into_chunk().ok().map(ChunkFields::from) } else { None };
         StreamEvent { event, kind, data, text, chunk }

@@ -64,7 +64,7 @@ public struct StreamEvent: EventDecodable, Hashable {
         event = e.event
         type = e.kind
         data = parseObject(String(decoding: e.data, as: UTF8.self))
-        text = e.text
+        text = e.text ?? e.chunk?.choices.first?.content
     }
 }
 

@@ -2695,7 +2695,8 @@ public struct StreamEvent: Equatable, Hashable {
      */
     public let data: Data
     /**
-     * The text this event adds (a chat delta, an Anthropic `text_delta`, …), if any.
+     * The text this event adds (a chat delta, an Anthropic `text_delta`, …), if any; left out
+     * when it is the chunk's first choice's `content`, which carries it already.
      */
     public let text: String?
     /**
@@ -2713,7 +2714,8 @@ public struct StreamEvent: Equatable, Hashable {
          * The JSON data's UTF-8 text, as bytes: one copy across, decoded only if read.
          */data: Data, 
         /**
-         * The text this event adds (a chat delta, an Anthropic `text_delta`, …), if any.
+         * The text this event adds (a chat delta, an Anthropic `text_delta`, …), if any; left out
+         * when it is the chunk's first choice's `content`, which carries it already.
          */text: String?, 
         /**
          * The chat chunk's fields, when the event is one (no JSON parse needed to read them).

@@ -117,7 +117,8 @@ data class StreamEvent internal constructor(
 
     companion object : EventType<StreamEvent> {
         override fun fromEvent(event: StreamEvent) = event
-        internal fun of(e: ai.empiriolabs.ffi.StreamEvent) = StreamEvent(e.event, e.kind, RawJson.text(e.data), e.text, e.chunk)
+        internal fun of(e: ai.empiriolabs.ffi.StreamEvent) =
+            StreamEvent(e.event, e.kind, RawJson.text(e.data), e.text ?: e.chunk?.choices?.firstOrNull()?.content, e.chunk)
     }
 }
 
