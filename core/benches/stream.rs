@@ -6,13 +6,22 @@
 //! - the same, plus a `serde_json::Value` per chunk, reading `choices[0].delta.content`;
 //! - the core: typed `next()`, `next_text()`, and `EventStream::next_batch` (what bindings use).
 //!
+//! The same rows run again on the body held in memory, in the same 64 KiB frames
+//! (`EventStream::from_response` over an in-memory response): no socket, so they measure the
+//! reading alone. On a small VM the loopback socket itself caps the first group near the
+//! parsing rates (its floor is a few times the `Value` row, not the tens of times it is on a
+//! workstation), so the in-memory group is where the parsers' ratios show. Its last row parses
+//! each line into the core's chunk type with nothing around it: the cost of the parse alone.
+//!
 //! `make bench-core` (or `cargo bench -p empiriolabs --bench stream -- --chunks 1000000 --rounds 3`)
 
 use std::time::Instant;
 
 use bytes::Bytes;
 use empiriolabs::operations::id;
-use empiriolabs::{CallArgs, Client};
+use empiriolabs::resources::text::{ChatStream, MessageStream};
+use empiriolabs::types::{ChatCompletionChunk, MessageStreamEvent};
+use empiriolabs::{CallArgs, Client, EventStream};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -98,31 +107,114 @@ fn message() -> Value {
     json!({"model": "claude", "max_tokens": 1024, "messages": [{"role": "user", "content": "Explain CRDTs"}], "stream": true})
 }
 
-/// Lines of the raw body, as a careful hand-written client splits them.
-async fn raw_lines(url: &str, path: &str, body: &Value, mut on_line: impl FnMut(&[u8])) {
-    let r = reqwest::Client::new().post(format!("{url}{path}")).json(body).send().await.unwrap();
-    let mut s = r.bytes_stream();
-    let mut pending: Vec<u8> = Vec::new();
-    while let Some(chunk) = s.next().await {
-        let chunk = chunk.unwrap();
-        let mut rest: &[u8] = &chunk;
+/// Splits frames into lines, as a careful hand-written client does: memchr, and a copy only
+/// for a line cut across frames.
+#[derive(Default)]
+struct Lines {
+    pending: Vec<u8>,
+}
+
+impl Lines {
+    fn feed(&mut self, chunk: &[u8], on_line: &mut impl FnMut(&[u8])) {
+        let mut rest = chunk;
         while let Some(i) = memchr::memchr(b'\n', rest) {
-            if pending.is_empty() {
+            if self.pending.is_empty() {
                 on_line(&rest[..i]);
             } else {
-                pending.extend_from_slice(&rest[..i]);
-                on_line(&pending);
-                pending.clear();
+                self.pending.extend_from_slice(&rest[..i]);
+                on_line(&self.pending);
+                self.pending.clear();
             }
             rest = &rest[i + 1..];
         }
-        pending.extend_from_slice(rest);
+        self.pending.extend_from_slice(rest);
+    }
+}
+
+/// Lines of the raw body over HTTP.
+async fn raw_lines(url: &str, path: &str, body: &Value, mut on_line: impl FnMut(&[u8])) {
+    let r = reqwest::Client::new().post(format!("{url}{path}")).json(body).send().await.unwrap();
+    let mut s = r.bytes_stream();
+    let mut lines = Lines::default();
+    while let Some(chunk) = s.next().await {
+        lines.feed(&chunk.unwrap(), &mut on_line);
+    }
+}
+
+const FRAME: usize = 64 * 1024;
+
+/// Lines of the body held in memory, in the server's frames.
+fn memory_lines(body: &Bytes, mut on_line: impl FnMut(&[u8])) {
+    let mut lines = Lines::default();
+    for frame in body.chunks(FRAME) {
+        lines.feed(frame, &mut on_line);
+    }
+}
+
+/// The body held in memory as a streamed response, in the server's frames.
+fn memory_response(body: &Bytes) -> reqwest::Response {
+    let frames: Vec<std::io::Result<Bytes>> = (0..body.len()).step_by(FRAME).map(|i| Ok(body.slice(i..(i + FRAME).min(body.len())))).collect();
+    http::Response::new(reqwest::Body::wrap_stream(futures_util::stream::iter(frames))).into()
+}
+
+fn memory_stream(body: &Bytes, op: &str) -> EventStream {
+    EventStream::from_response(memory_response(body), op).unwrap()
+}
+
+/// The joined text of chat chunks read with the typed `next()`.
+async fn chat_text(mut s: ChatStream) -> String {
+    let mut text = String::new();
+    while let Some(c) = s.next().await {
+        if let Some(t) = c.unwrap().choices.first().and_then(|ch| ch.delta.content.as_deref()) {
+            text.push_str(t);
+        }
+    }
+    text
+}
+
+async fn next_text_all(mut s: ChatStream) -> String {
+    let mut text = String::new();
+    while let Some(piece) = s.next_text().await {
+        text.push_str(&piece.unwrap());
+    }
+    text
+}
+
+async fn message_text(mut s: MessageStream) -> String {
+    let mut text = String::new();
+    while let Some(ev) = s.next_typed().await {
+        if let MessageStreamEvent::ContentBlockDelta { delta, .. } = ev.unwrap() {
+            text.push_str(delta.text.as_deref().unwrap_or(""));
+        }
+    }
+    text
+}
+
+/// The text of a chat chunk line, through a `serde_json::Value`.
+fn value_chat(d: &[u8], text: &mut String) {
+    if d != b"[DONE]" {
+        let v: Value = serde_json::from_slice(d).unwrap();
+        text.push_str(v["choices"][0]["delta"]["content"].as_str().unwrap_or(""));
+    }
+}
+
+/// The same through the core's chunk type: what parsing alone costs, with no stream around it.
+fn typed_chat(d: &[u8], text: &mut String) {
+    if d != b"[DONE]" {
+        let c: ChatCompletionChunk = serde_json::from_slice(d).unwrap();
+        text.push_str(c.choices.first().and_then(|ch| ch.delta.content.as_deref()).unwrap_or(""));
+    }
+}
+
+fn value_message(d: &[u8], text: &mut String) {
+    let v: Value = serde_json::from_slice(d).unwrap();
+    if v["type"] == "content_block_delta" {
+        text.push_str(v["delta"]["text"].as_str().unwrap_or(""));
     }
 }
 
 /// The joined text of a stream read the way bindings read it: `next_batch`, then each event's text.
-async fn batched_text(client: &Client, op: &str, body: Value) -> String {
-    let s = client.stream(op, CallArgs::new().json(body)).await.unwrap();
+async fn batched_text(s: EventStream) -> String {
     let mut text = String::new();
     loop {
         let batch = s.next_batch(256).await.unwrap();
@@ -137,6 +229,8 @@ async fn batched_text(client: &Client, op: &str, body: Value) -> String {
 
 struct Row {
     name: &'static str,
+    /// The row this one is compared with (its `Value` baseline).
+    base: usize,
     rates: Vec<f64>,
 }
 
@@ -152,23 +246,33 @@ async fn main() {
     let (chunks, rounds) = (opt("--chunks", 1_000_000), opt("--rounds", 3));
     let (openai, openai_text) = openai_body(chunks);
     let (anthropic, anthropic_text) = anthropic_body(chunks);
-    let url = server(openai, anthropic).await;
+    let url = server(openai.clone(), anthropic.clone()).await;
     let client = Client::builder().api_key("sk-bench").base_url(&url).max_retries(0).build().unwrap();
 
     let mut rows: Vec<Row> = Vec::new();
+    // (name, the row it is compared with as the `Value` baseline)
     let names = [
-        "raw reqwest bytes_stream + memchr lines, no parsing (floor)",
-        "  + serde_json::Value per chunk, reading delta.content",
-        "core chat.completions.stream() -> next(), reading delta.content",
-        "core next_text()",
-        "core EventStream::next_batch(256), reading ev.text()",
-        "anthropic: raw + serde_json::Value, reading delta.text",
-        "anthropic: core messages.stream() -> next_typed(), reading delta.text",
-        "anthropic: core EventStream::next_batch(256), reading ev.text()",
+        ("raw reqwest bytes_stream + memchr lines, no parsing (floor)", 1),
+        ("  + serde_json::Value per chunk, reading delta.content", 1),
+        ("core chat.completions.stream() -> next(), reading delta.content", 1),
+        ("core next_text()", 1),
+        ("core EventStream::next_batch(256), reading ev.text()", 1),
+        ("anthropic: raw + serde_json::Value, reading delta.text", 5),
+        ("anthropic: core messages.stream() -> next_typed(), reading delta.text", 5),
+        ("anthropic: core EventStream::next_batch(256), reading ev.text()", 5),
+        ("in memory: memchr lines, no parsing (floor)", 9),
+        ("in memory:   + serde_json::Value per chunk, reading delta.content", 9),
+        ("in memory: core ChatStream::next(), reading delta.content", 9),
+        ("in memory: core next_text()", 9),
+        ("in memory: core EventStream::next_batch(256), reading ev.text()", 9),
+        ("in memory: anthropic, serde_json::Value, reading delta.text", 13),
+        ("in memory: anthropic, core next_typed(), reading delta.text", 13),
+        ("in memory: memchr lines + serde_json into ChatCompletionChunk (parse alone)", 9),
     ];
-    for name in names {
-        rows.push(Row { name, rates: Vec::new() });
+    for (name, base) in names {
+        rows.push(Row { name, base, rates: Vec::new() });
     }
+    let (o, a) = (&openai, &anthropic);
     // `--only K` runs row K alone (for a profiler).
     let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).and_then(|v| v.parse::<usize>().ok());
     for _ in 0..rounds {
@@ -177,67 +281,75 @@ async fn main() {
                 continue;
             }
             let t = Instant::now();
-            let (text, expected) = match k {
-                0 => {
+            let mut text = String::new();
+            let expected = match k {
+                0 | 8 => {
                     let mut n = 0;
-                    raw_lines(&url, "/v1/chat/completions", &chat(), |l| n += l.starts_with(b"data: ") as usize).await;
+                    let count = |l: &[u8]| n += l.starts_with(b"data: ") as usize;
+                    if k == 0 {
+                        raw_lines(&url, "/v1/chat/completions", &chat(), count).await
+                    } else {
+                        memory_lines(o, count)
+                    }
                     assert_eq!(n, chunks + 1);
-                    (String::new(), &String::new())
+                    &text
                 }
                 1 => {
-                    let mut text = String::new();
-                    raw_lines(&url, "/v1/chat/completions", &chat(), |l| {
-                        if let Some(d) = l.strip_prefix(b"data: ").filter(|d| *d != b"[DONE]") {
-                            let v: Value = serde_json::from_slice(d).unwrap();
-                            text.push_str(v["choices"][0]["delta"]["content"].as_str().unwrap_or(""));
-                        }
-                    })
-                    .await;
-                    (text, &openai_text)
+                    raw_lines(&url, "/v1/chat/completions", &chat(), |l| l.strip_prefix(b"data: ").into_iter().for_each(|d| value_chat(d, &mut text))).await;
+                    &openai_text
+                }
+                9 => {
+                    memory_lines(o, |l| l.strip_prefix(b"data: ").into_iter().for_each(|d| value_chat(d, &mut text)));
+                    &openai_text
+                }
+                15 => {
+                    memory_lines(o, |l| l.strip_prefix(b"data: ").into_iter().for_each(|d| typed_chat(d, &mut text)));
+                    &openai_text
                 }
                 2 => {
-                    let mut s = client.chat().completions().stream(chat()).await.unwrap();
-                    let mut text = String::new();
-                    while let Some(c) = s.next().await {
-                        if let Some(t) = c.unwrap().choices.first().and_then(|ch| ch.delta.content.as_deref()) {
-                            text.push_str(t);
-                        }
-                    }
-                    (text, &openai_text)
+                    text = chat_text(client.chat().completions().stream(chat()).await.unwrap()).await;
+                    &openai_text
+                }
+                10 => {
+                    text = chat_text(memory_stream(o, id::CREATE_CHAT_COMPLETION).into()).await;
+                    &openai_text
                 }
                 3 => {
-                    let mut s = client.chat().completions().stream(chat()).await.unwrap();
-                    let mut text = String::new();
-                    while let Some(piece) = s.next_text().await {
-                        text.push_str(&piece.unwrap());
-                    }
-                    (text, &openai_text)
+                    text = next_text_all(client.chat().completions().stream(chat()).await.unwrap()).await;
+                    &openai_text
                 }
-                4 => (batched_text(&client, id::CREATE_CHAT_COMPLETION, chat()).await, &openai_text),
+                11 => {
+                    text = next_text_all(memory_stream(o, id::CREATE_CHAT_COMPLETION).into()).await;
+                    &openai_text
+                }
+                4 => {
+                    text = batched_text(client.stream(id::CREATE_CHAT_COMPLETION, CallArgs::new().json(chat())).await.unwrap()).await;
+                    &openai_text
+                }
+                12 => {
+                    text = batched_text(memory_stream(o, id::CREATE_CHAT_COMPLETION)).await;
+                    &openai_text
+                }
                 5 => {
-                    let mut text = String::new();
-                    raw_lines(&url, "/v1/messages", &message(), |l| {
-                        if let Some(d) = l.strip_prefix(b"data: ") {
-                            let v: Value = serde_json::from_slice(d).unwrap();
-                            if v["type"] == "content_block_delta" {
-                                text.push_str(v["delta"]["text"].as_str().unwrap_or(""));
-                            }
-                        }
-                    })
-                    .await;
-                    (text, &anthropic_text)
+                    raw_lines(&url, "/v1/messages", &message(), |l| l.strip_prefix(b"data: ").into_iter().for_each(|d| value_message(d, &mut text))).await;
+                    &anthropic_text
+                }
+                13 => {
+                    memory_lines(a, |l| l.strip_prefix(b"data: ").into_iter().for_each(|d| value_message(d, &mut text)));
+                    &anthropic_text
                 }
                 6 => {
-                    let mut s = client.messages().stream(message()).await.unwrap();
-                    let mut text = String::new();
-                    while let Some(ev) = s.next_typed().await {
-                        if let empiriolabs::types::MessageStreamEvent::ContentBlockDelta { delta, .. } = ev.unwrap() {
-                            text.push_str(delta.text.as_deref().unwrap_or(""));
-                        }
-                    }
-                    (text, &anthropic_text)
+                    text = message_text(client.messages().stream(message()).await.unwrap()).await;
+                    &anthropic_text
                 }
-                _ => (batched_text(&client, id::CREATE_MESSAGE, message()).await, &anthropic_text),
+                14 => {
+                    text = message_text(memory_stream(a, id::CREATE_MESSAGE).into()).await;
+                    &anthropic_text
+                }
+                _ => {
+                    text = batched_text(client.stream(id::CREATE_MESSAGE, CallArgs::new().json(message())).await.unwrap()).await;
+                    &anthropic_text
+                }
             };
             row.rates.push(chunks as f64 / t.elapsed().as_secs_f64());
             assert_eq!(&text, expected, "{}", row.name);
@@ -245,16 +357,14 @@ async fn main() {
     }
 
     println!("\nCore streaming benchmark: {chunks} chunks per stream, medians of {rounds} rounds (release build)\n");
-    if only.is_some() {
+    if let Some(k) = only {
+        println!("{:<72}{:>13.2}M", rows[k].name, median(&mut rows[k].rates.clone()) / 1e6);
         return;
     }
-    let floor = median(&mut rows[0].rates.clone());
-    let value = median(&mut rows[1].rates.clone());
-    let a_value = median(&mut rows[5].rates.clone());
+    let medians: Vec<f64> = rows.iter().map(|r| median(&mut r.rates.clone())).collect();
     println!("{:<72}{:>14}{:>10}{:>12}", "reader", "chunks/s", "/ floor", "/ Value");
-    for (i, r) in rows.iter_mut().enumerate() {
-        let m = median(&mut r.rates);
-        let base = if i >= 5 { a_value } else { value };
-        println!("{:<72}{:>13.2}M{:>10.3}{:>12.2}", r.name, m / 1e6, m / floor, m / base);
+    for (i, r) in rows.iter().enumerate() {
+        let floor = if i >= 8 { medians[8] } else { medians[0] };
+        println!("{:<72}{:>13.2}M{:>10.3}{:>12.2}", r.name, medians[i] / 1e6, medians[i] / floor, medians[i] / medians[r.base]);
     }
 }

@@ -405,6 +405,25 @@ impl EventStream {
         EventStream { shared: Arc::new(shared) }
     }
 
+    /// A stream over a response that came some other way (a recorded body, a proxy's answer),
+    /// read as a stream of operation `op_id` reads it: its convention, terminator, errors and
+    /// fold. `None` when `op_id` names no streaming operation.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use empiriolabs::{operations::id, EventStream};
+    /// let body = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: [DONE]\n\n";
+    /// let s = EventStream::from_response(http::Response::new(body).into(), id::CREATE_CHAT_COMPLETION).unwrap();
+    /// assert_eq!(s.next_text().await.unwrap().unwrap(), "Hi");
+    /// assert_eq!(s.final_value().await.unwrap().unwrap()["choices"][0]["message"]["content"], "Hi");
+    /// # });
+    /// ```
+    pub fn from_response(resp: reqwest::Response, op_id: &str) -> Option<EventStream> {
+        let op = crate::operations::find(op_id)?;
+        let flavor = op.stream_flavor(Some(true))?;
+        Some(EventStream::new(resp, flavor, op.fold, crate::client::DEFAULT_STREAM_IDLE_TIMEOUT, None))
+    }
+
     /// Status, headers and request id of the response the stream came in.
     pub fn meta(&self) -> &ResponseMeta {
         &self.shared.meta

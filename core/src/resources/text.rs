@@ -105,6 +105,14 @@ pub struct ChatStream {
     inner: EventStream,
 }
 
+/// A chat stream opened some other way ([`Client::stream`](crate::Client::stream),
+/// [`EventStream::from_response`]), read as chunks.
+impl From<EventStream> for ChatStream {
+    fn from(inner: EventStream) -> ChatStream {
+        ChatStream { inner }
+    }
+}
+
 impl ChatStream {
     pub async fn next(&mut self) -> Option<Result<ChatCompletionChunk>> {
         Some(self.inner.next().await?.and_then(StreamEvent::into_chunk))
@@ -173,6 +181,13 @@ impl Messages {
 #[derive(Debug)]
 pub struct MessageStream {
     inner: EventStream,
+}
+
+/// A message stream opened some other way, read as Anthropic events.
+impl From<EventStream> for MessageStream {
+    fn from(inner: EventStream) -> MessageStream {
+        MessageStream { inner }
+    }
 }
 
 impl MessageStream {
