@@ -33,6 +33,9 @@ class EventStream<out E> internal constructor(
 ) : Closeable {
     private val closed = AtomicBoolean(false)
 
+    /** The stream was read to its end: the core has closed the connection already. */
+    @Volatile private var ended = false
+
     /** Events delivered so far. */
     val received: Long get() = if (closed.get()) -1 else native.received().toLong()
 
@@ -41,13 +44,16 @@ class EventStream<out E> internal constructor(
     /** The next event; `null` after the last one or after [close]. */
     suspend fun next(): E? {
         if (closed.get()) return null
-        return read { native.next(null) }?.let { type.fromEvent(StreamEvent.of(it)) }
+        val ev = read { native.next(null) } ?: return null.also { ended = true }
+        return type.fromEvent(StreamEvent.of(ev))
     }
 
     /** At least one event and every further one that has already arrived, up to [max]; empty at the end. */
     suspend fun nextBatch(max: Int = BATCH): List<E> {
         if (closed.get()) return emptyList()
-        return read { native.nextBatch(max.coerceAtLeast(1).toUInt(), null) }.map { type.fromEvent(StreamEvent.of(it)) }
+        val batch = read { native.nextBatch(max.coerceAtLeast(1).toUInt(), null) }
+        if (batch.isEmpty()) ended = true
+        return batch.map { type.fromEvent(StreamEvent.of(it)) }
     }
 
     /** The next non-empty piece of text, skipping other events; `null` at the end. */
@@ -89,7 +95,8 @@ class EventStream<out E> internal constructor(
     /** Closes the connection now (idempotent). */
     override fun close() {
         if (closed.compareAndSet(false, true)) {
-            native.closeConnection()
+            // Closing matters while a read may still wait; after the end, freeing is enough.
+            if (!ended) native.closeConnection()
             native.destroy()
         }
     }
