@@ -35,27 +35,6 @@ impl NativeStream {
         Ok(Some(batch.iter().map(|ev| ev.raw().to_string()).collect()))
     }
 
-    /// As `nextBatch`, the events as one JSON array text (one string to create and one
-    /// `JSON.parse` for the whole batch); `null` at the end.
-    #[napi]
-    pub async fn next_batch_json(&self, max: u32) -> Result<Option<String>> {
-        let batch = self.inner.next_batch(max.max(1) as usize).await.map_err(to_napi)?;
-        if batch.is_empty() {
-            return Ok(None);
-        }
-        let mut out = String::with_capacity(batch.iter().map(|ev| ev.raw().len() + 1).sum::<usize>() + 2);
-        out.push('[');
-        for (i, ev) in batch.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            // The text as received: an object's JSON, so the array is valid JSON as it is.
-            out.push_str(ev.raw());
-        }
-        out.push(']');
-        Ok(Some(out))
-    }
-
     /// As `nextBatch`, with the text each event adds (the core's reading of a chat delta, an
     /// Anthropic `text_delta`, a `response.output_text.delta`, …; `null` where it adds none):
     /// `[events, texts]`, or `null` at the end.

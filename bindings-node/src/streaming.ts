@@ -74,15 +74,16 @@ export class Stream<Item = any> implements AsyncIterable<Item> {
     this.#consumed = true;
     const native = this.#native;
     const site: CallSite = callSite(this[Symbol.asyncIterator]);
-    let buf: Item[] = [];
+    let buf: string[] = [];
     let i = 0;
     let ended = false;
     // The next batch is asked for as soon as one arrives, so the core decodes it while this
-    // thread parses the last one; a failure waits in it until the reader gets there. A batch
-    // crosses as one JSON array text: one string and one JSON.parse for every event in it.
-    let ahead: Promise<string | null> | null = null;
+    // thread reads the last one; a failure waits in it until the reader gets there. A batch
+    // crosses as one JSON text per event, each parsed when the reader reaches it: events not
+    // yet read stay compact strings rather than object trees.
+    let ahead: Promise<string[] | null> | null = null;
     const ask = () => {
-      const p = native.nextBatchJson(BATCH);
+      const p = native.nextBatch(BATCH);
       p.catch(noop);
       return p;
     };
@@ -93,7 +94,7 @@ export class Stream<Item = any> implements AsyncIterable<Item> {
     };
     return {
       next: (): Promise<IteratorResult<Item>> => {
-        if (i < buf.length) return Promise.resolve({ value: buf[i++]!, done: false });
+        if (i < buf.length) return Promise.resolve({ value: JSON.parse(buf[i++]!), done: false });
         if (ended || this.#finished) return Promise.resolve(DONE);
         const got = ahead ?? ask();
         ahead = null;
@@ -103,10 +104,10 @@ export class Stream<Item = any> implements AsyncIterable<Item> {
               end();
               return DONE;
             }
-            buf = JSON.parse(b);
+            buf = b;
             i = 1;
             if (!this.#finished) ahead = ask();
-            return { value: buf[0]!, done: false };
+            return { value: JSON.parse(buf[0]!), done: false };
           },
           (e) => {
             end();
@@ -199,13 +200,13 @@ export class Stream<Item = any> implements AsyncIterable<Item> {
     const side = (n: 0 | 1): Stream<Item> => {
       const q = queues[n]!;
       const fake = {
-        nextBatchJson: async (): Promise<string | null> => {
+        nextBatch: async (): Promise<string[] | null> => {
           while (q.length === 0) {
             if (failure) throw failure.e;
             await pull();
           }
           const r = q.shift()!;
-          return r.done ? null : JSON.stringify([r.value]);
+          return r.done ? null : [JSON.stringify(r.value)];
         },
         finalValue: async () => null,
         close: () => {
