@@ -136,6 +136,7 @@ class EmpirioLabs private constructor(internal val core: Core, private val setti
                 retryBackoff = retryBackoff?.let { ai.empiriolabs.ffi.Backoff(it.first.toJavaDuration(), it.second.toJavaDuration()) },
                 binding = "kotlin", bindingVersion = VERSION,
             )
+            NativeThreads.keepAttached
             return Core(native { NativeClient(settings) })
         }
     }
