@@ -52,6 +52,14 @@ class StreamsTest {
     }
 
     @Test
+    fun `the native threads that wake suspended reads stay attached to the JVM, as named daemons`() = runBlocking {
+        repeat(3) { client.chat.completions.stream(CHAT).collect() }
+        val attached = Thread.getAllStackTraces().keys.filter { it.name == "empiriolabs-io" }
+        assertTrue(attached.isNotEmpty(), "no runtime thread stayed attached: JNA attaches and detaches one per wake")
+        assertTrue(attached.all { it.isDaemon }, "an attached runtime thread must not keep the JVM alive")
+    }
+
+    @Test
     fun `chunks typed from the core's parse equal chunks typed from their JSON, tool calls and usage too`() = runBlocking {
         val tools = listOf(mapOf("type" to "function", "function" to mapOf("name" to "get_weather",
             "parameters" to mapOf("type" to "object", "properties" to mapOf("city" to mapOf("type" to "string"))))))
