@@ -5,7 +5,6 @@ use empiriolabs::operations::StreamFlavor;
 use empiriolabs::EventStream;
 
 use crate::chunk::ChunkFields;
-use crate::client::ResponseMeta;
 use crate::error::NativeError;
 use crate::runtime::{run, token, CancelHandle};
 use std::sync::Arc;
@@ -95,15 +94,6 @@ impl NativeStream {
     /// shadows the foreign object's own `close`, which frees the handle).
     pub fn close_connection(&self) {
         self.inner.close();
-    }
-
-    pub fn meta(&self) -> ResponseMeta {
-        self.inner.meta().into()
-    }
-
-    /// `openai`, `anthropic`, `responses` or `typed`.
-    pub fn flavor(&self) -> String {
-        flavor_name(self.inner.flavor()).to_string()
     }
 
     /// Events delivered so far.

@@ -1559,13 +1559,6 @@ public protocol NativeStreamProtocol: AnyObject, Sendable {
     func finalValue(cancel: CancelHandle?) async throws  -> String?
     
     /**
-     * `openai`, `anthropic`, `responses` or `typed`.
-     */
-    func flavor()  -> String
-    
-    func meta()  -> ResponseMeta
-    
-    /**
      * The next event; `None` after the last or after `close`. Cancel-safe.
      */
     func next(cancel: CancelHandle?) async throws  -> StreamEvent?
@@ -1668,27 +1661,6 @@ open func finalValue(cancel: CancelHandle?)async throws  -> String?  {
             liftFunc: FfiConverterOptionString.lift,
             errorHandler: FfiConverterTypeNativeError_lift
         )
-}
-    
-    /**
-     * `openai`, `anthropic`, `responses` or `typed`.
-     */
-open func flavor() -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_empiriolabs_ffi_fn_method_nativestream_flavor(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-open func meta() -> ResponseMeta  {
-    return try!  FfiConverterTypeResponseMeta_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_empiriolabs_ffi_fn_method_nativestream_meta(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
 }
     
     /**
@@ -4194,12 +4166,6 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_empiriolabs_ffi_checksum_method_nativestream_final_value() != 50078) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_empiriolabs_ffi_checksum_method_nativestream_flavor() != 60223) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_empiriolabs_ffi_checksum_method_nativestream_meta() != 53506) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_empiriolabs_ffi_checksum_method_nativestream_next() != 60801) {
