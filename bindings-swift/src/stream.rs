@@ -28,8 +28,8 @@ pub struct StreamEvent {
 impl From<empiriolabs::StreamEvent> for StreamEvent {
     fn from(ev: empiriolabs::StreamEvent) -> StreamEvent {
         let (event, kind, data) = (ev.event().map(str::to_string), ev.kind().map(str::to_string), ev.raw().as_bytes().to_vec());
-        let in_chunk = ev.chunk().is_some_and(|c| c.choices.first().is_some_and(|ch| ch.delta.content.is_some() && ch.delta.content.as_deref() == ev.text()));
-        let text = if in_chunk { None } else { ev.text().map(str::to_string) };
+        let first_content = ev.chunk().and_then(|c| c.choices.first()).and_then(|ch| ch.delta.content.as_deref());
+        let text = ev.text().filter(|t| first_content != Some(*t)).map(str::to_string);
         // Moved out of the event, already parsed: no second parse.
         let chunk = if ev.chunk().is_some() { ev.into_chunk().ok().map(ChunkFields::from) } else { None };
         StreamEvent { event, kind, data, text, chunk }
