@@ -1,9 +1,9 @@
 //! `NativeStream`: the core's stream handle. Events cross in batches (one crossing for every
-//! event already decoded), each as its JSON data; sticky failures, an interrupting close and
-//! the final fold all live in the core.
+//! event already decoded), their JSON data packed in one Buffer; sticky failures, an
+//! interrupting close and the final fold all live in the core.
 
 use empiriolabs::operations::StreamFlavor;
-use empiriolabs::EventStream;
+use empiriolabs::{EventStream, StreamEvent};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -24,28 +24,25 @@ impl NativeStream {
 #[napi]
 impl NativeStream {
     /// Waits for at least one event, then returns it with every further event already
-    /// available, up to `max`, as JSON texts; `null` at the end. A failure after some events
-    /// comes on the next call, and on every call after it.
-    #[napi]
-    pub async fn next_batch(&self, max: u32) -> Result<Option<Vec<String>>> {
+    /// available, up to `max`: `[bytes, ends]`, the events' JSON texts back to back in one
+    /// Buffer (handed over without a copy) and where each ends; `null` at the end. Each text
+    /// becomes a string only when it is read, so events waiting to be read stay off the
+    /// JavaScript heap. A failure after some events comes on the next call, and on every call
+    /// after it.
+    #[napi(ts_return_type = "Promise<[Buffer, Array<number>] | null>")]
+    pub async fn next_batch(&self, max: u32) -> Result<Option<(Buffer, Vec<f64>)>> {
         let batch = self.inner.next_batch(max.max(1) as usize).await.map_err(to_napi)?;
-        if batch.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(batch.iter().map(|ev| ev.raw().to_string()).collect()))
+        Ok(Packed::of(&batch).map(|p| (p.bytes, p.ends)))
     }
 
     /// As `nextBatch`, with the text each event adds (the core's reading of a chat delta, an
     /// Anthropic `text_delta`, a `response.output_text.delta`, …; `null` where it adds none):
-    /// `[events, texts]`, or `null` at the end.
-    #[napi(ts_return_type = "Promise<[Array<string>, Array<string | null>] | null>")]
-    pub async fn next_batch_with_text(&self, max: u32) -> Result<Option<(Vec<String>, Vec<Option<String>>)>> {
+    /// `[bytes, ends, texts]`, or `null` at the end.
+    #[napi(ts_return_type = "Promise<[Buffer, Array<number>, Array<string | null>] | null>")]
+    pub async fn next_batch_with_text(&self, max: u32) -> Result<Option<(Buffer, Vec<f64>, Vec<Option<String>>)>> {
         let batch = self.inner.next_batch(max.max(1) as usize).await.map_err(to_napi)?;
-        if batch.is_empty() {
-            return Ok(None);
-        }
         let texts = batch.iter().map(|ev| ev.text().map(str::to_string)).collect();
-        Ok(Some((batch.iter().map(|ev| ev.raw().to_string()).collect(), texts)))
+        Ok(Packed::of(&batch).map(|p| (p.bytes, p.ends, texts)))
     }
 
     /// Reads what is left and returns what the stream folds into (the completion, message,
@@ -82,5 +79,28 @@ impl NativeStream {
     #[napi(getter)]
     pub fn meta_json(&self) -> String {
         meta_json(self.inner.meta())
+    }
+}
+
+/// A batch as it crosses: the events' data back to back, and the offset where each ends
+/// (numbers, which JavaScript reads without a conversion).
+struct Packed {
+    bytes: Buffer,
+    ends: Vec<f64>,
+}
+
+impl Packed {
+    /// `None` for the empty batch, which is the end.
+    fn of(batch: &[StreamEvent]) -> Option<Packed> {
+        if batch.is_empty() {
+            return None;
+        }
+        let mut bytes = Vec::with_capacity(batch.iter().map(|ev| ev.raw().len()).sum());
+        let mut ends = Vec::with_capacity(batch.len());
+        for ev in batch {
+            bytes.extend_from_slice(ev.raw().as_bytes());
+            ends.push(bytes.len() as f64);
+        }
+        Some(Packed { bytes: bytes.into(), ends })
     }
 }

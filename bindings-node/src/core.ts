@@ -175,6 +175,9 @@ export function invoke(
   );
 }
 
+const SSE_DATA = Buffer.from('data: ');
+const SSE_END = Buffer.from('\n\n');
+
 /** The web `Response` of an answer, for `asResponse()`. */
 function toResponse(raw: RawAnswer): Response {
   const meta = parseMeta(raw.metaJson);
@@ -184,7 +187,6 @@ function toResponse(raw: RawAnswer): Response {
   if (raw.kind === 'job') return new Response((p as NativeJob).snapshot(), init);
   // A stream's events, re-encoded as server-sent events.
   const s = p as NativeStream;
-  const enc = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(c) {
       try {
@@ -194,7 +196,14 @@ function toResponse(raw: RawAnswer): Response {
           c.close();
           return;
         }
-        c.enqueue(enc.encode(batch.map((e) => `data: ${e}\n\n`).join('')));
+        const [bytes, ends] = batch;
+        const parts: Buffer[] = [];
+        let at = 0;
+        for (const e of ends) {
+          parts.push(SSE_DATA, bytes.subarray(at, e), SSE_END);
+          at = e;
+        }
+        c.enqueue(Buffer.concat(parts));
       } catch (e) {
         raw.release();
         c.error(fromNative(e));

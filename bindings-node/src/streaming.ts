@@ -12,6 +12,17 @@ import { noop, parseMeta, type ResponseMeta } from './core';
 /** Events fetched per crossing of the addon boundary, at most. */
 const BATCH = 512;
 
+/** A batch as the addon hands it over: the events' JSON texts back to back, and where each ends. */
+type Batch = [Buffer, number[]];
+
+const EMPTY: Buffer = Buffer.alloc(0);
+
+/** One event's text as a batch of one. */
+function packed(text: string): Batch {
+  const b = Buffer.from(text);
+  return [b, [b.length]];
+}
+
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 export class Stream<Item = any> implements AsyncIterable<Item> {
@@ -74,14 +85,17 @@ export class Stream<Item = any> implements AsyncIterable<Item> {
     this.#consumed = true;
     const native = this.#native;
     const site: CallSite = callSite(this[Symbol.asyncIterator]);
-    let buf: string[] = [];
+    // The batch being read: the events' JSON texts back to back, and where each ends.
+    let bytes = EMPTY;
+    let ends: number[] = [];
     let i = 0;
+    let at = 0;
     let ended = false;
     // The next batch is asked for as soon as one arrives, so the core decodes it while this
     // thread reads the last one; a failure waits in it until the reader gets there. A batch
-    // crosses as one JSON text per event, each parsed when the reader reaches it: events not
-    // yet read stay compact strings rather than object trees.
-    let ahead: Promise<string[] | null> | null = null;
+    // stays bytes off the JavaScript heap: each event becomes a string, and then an object,
+    // only when the reader reaches it.
+    let ahead: Promise<Batch | null> | null = null;
     const ask = () => {
       const p = native.nextBatch(BATCH);
       p.catch(noop);
@@ -90,11 +104,19 @@ export class Stream<Item = any> implements AsyncIterable<Item> {
     const end = () => {
       ended = true;
       ahead = null;
+      bytes = EMPTY;
       this.#finish();
+    };
+    const take = (): IteratorResult<Item> => {
+      const e = ends[i++]!;
+      const value = JSON.parse(bytes.toString('utf8', at, e));
+      at = e;
+      if (i === ends.length) bytes = EMPTY;
+      return { value, done: false };
     };
     return {
       next: (): Promise<IteratorResult<Item>> => {
-        if (i < buf.length) return Promise.resolve({ value: JSON.parse(buf[i++]!), done: false });
+        if (i < ends.length) return Promise.resolve(take());
         if (ended || this.#finished) return Promise.resolve(DONE);
         const got = ahead ?? ask();
         ahead = null;
@@ -104,10 +126,11 @@ export class Stream<Item = any> implements AsyncIterable<Item> {
               end();
               return DONE;
             }
-            buf = b;
-            i = 1;
+            [bytes, ends] = b;
+            i = 0;
+            at = 0;
             if (!this.#finished) ahead = ask();
-            return { value: JSON.parse(buf[0]!), done: false };
+            return take();
           },
           (e) => {
             end();
@@ -143,8 +166,12 @@ export class Stream<Item = any> implements AsyncIterable<Item> {
         }
         if (got === null) return;
         ahead = ask();
-        const [events, texts] = got;
-        for (let i = 0; i < events.length; i++) yield [JSON.parse(events[i]!), texts[i] ?? null];
+        const [bytes, ends, texts] = got;
+        let at = 0;
+        for (let i = 0; i < ends.length; i++) {
+          yield [JSON.parse(bytes.toString('utf8', at, ends[i])), texts[i] ?? null];
+          at = ends[i]!;
+        }
       }
     } finally {
       this.#finish();
@@ -200,13 +227,13 @@ export class Stream<Item = any> implements AsyncIterable<Item> {
     const side = (n: 0 | 1): Stream<Item> => {
       const q = queues[n]!;
       const fake = {
-        nextBatch: async (): Promise<string[] | null> => {
+        nextBatch: async (): Promise<Batch | null> => {
           while (q.length === 0) {
             if (failure) throw failure.e;
             await pull();
           }
           const r = q.shift()!;
-          return r.done ? null : [JSON.stringify(r.value)];
+          return r.done ? null : packed(JSON.stringify(r.value));
         },
         finalValue: async () => null,
         close: () => {

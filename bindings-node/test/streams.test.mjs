@@ -22,6 +22,20 @@ test('chat: every chunk, then the terminator; the request streams', async () => 
   assert.equal((await streamRecord(m.mock, '/v1/chat/completions', 'completed')).completed, true);
 });
 
+test('chat: multi-byte UTF-8 reads back exactly, in many batches and in one', async () => {
+  const said = 'Grüße aus Köln — 日本語 🎉 ok';
+  const body = { ...CHAT, messages: [{ role: 'user', content: said }], stream: true };
+  for (const tokens of ['2000', undefined]) {
+    const headers = tokens ? { 'x-mock-stream-tokens': tokens } : {};
+    const s = await client().chat.completions.create(body, { headers });
+    let text = '';
+    for await (const c of s) text += c.choices[0]?.delta?.content ?? '';
+    const reply = await client().chat.completions.create({ ...body, stream: false }, { headers });
+    assert.equal(text, reply.choices[0].message.content);
+    assert.ok(text.includes('日本語 🎉'), text.slice(0, 120));
+  }
+});
+
 test('chat.completions.stream(): content events, the final completion, iteration', async () => {
   const s = client().chat.completions.stream(CHAT);
   assert.ok(s instanceof el.ChatCompletionStream);
